@@ -1,0 +1,1 @@
+"""SIM's Pelican plugin package: content model, validation, calls output."""

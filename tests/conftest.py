@@ -1,0 +1,32 @@
+"""Fixtures shared by every test folder."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require_tool(path_or_name, what):
+    """Skip when a system tool is missing, or fail when CI says it must exist."""
+    found = Path(path_or_name).exists() if "/" in path_or_name else shutil.which(path_or_name)
+    if found:
+        return
+    message = f"{what} not installed ({path_or_name}); `bash tests/run.sh` as root installs it"
+    if os.environ.get("SIM_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def repo():
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    require_tool(CHROMIUM, "Chromium")
+    return CHROMIUM

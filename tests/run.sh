@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh machine (venv, pinned packages,
+# Debian's Chromium and a Java runtime for the HTML checker), then runs pytest.
+# Extra arguments go to pytest, e.g. `bash tests/run.sh tests/formsvc -x`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${missing[*]} with apt-get"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    echo "Not root: ${missing[*]} missing, so browser/HTML tests will skip (set SIM_REQUIRE_BROWSER=1 to fail instead)."
+  fi
+fi
+
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: treating that as a failure." >&2
+  exit 1
+fi
+exit "$status"
