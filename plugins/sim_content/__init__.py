@@ -1,1 +1,72 @@
-"""SIM's Pelican plugin package: content model, validation, calls output."""
+"""SIM's Pelican plugin: content validation, call pages, template context and extra output files.
+
+Each module holds one idea; this file only wires them to Pelican's signals.
+"""
+
+from pathlib import Path
+
+from pelican import signals
+
+from .assets import AssetFingerprinter
+from .site_context import collect_calls, mark_call, read_author_bios
+from .site_outputs import SiteFilesGenerator
+from .timeutil import build_now, date_sv
+from .validate import ContentInvalid, validate_content
+
+
+def on_initialized(pelican):
+    """Validate all content before Pelican reads it, and set up per-build state."""
+    settings = pelican.settings
+    content_dir = Path(settings["PATH"])
+    errors = validate_content(content_dir, content_dir.parent)
+    if errors:
+        raise ContentInvalid(errors)
+    settings["SIM_NOW"] = build_now()
+    static_dir = Path(settings["THEME"]) / "static"
+    settings["SIM_ASSETS"] = AssetFingerprinter(static_dir, settings["SITEURL"], settings["THEME_STATIC_DIR"])
+    _reset_sitemap_plugin()
+
+
+def _reset_sitemap_plugin():
+    # pelican-sitemap keeps module-level state that it only clears at the end of a
+    # successful build; after a failed in-process build (build.py serve) it would
+    # silently skip the next sitemap.
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    generator = getattr(sitemap, "generator", None)
+    if generator is not None and hasattr(generator, "page_queue"):
+        generator._main_pelican = None
+        generator.page_queue = []
+
+
+def on_generator_init(generator):
+    """Give every template the `date_sv` filter and the `asset()` global."""
+    generator.env.filters["date_sv"] = date_sv
+    generator.env.globals["asset"] = generator.settings["SIM_ASSETS"]
+
+
+def on_all_generators_finalized(generators):
+    """Add author bios to the shared context once every generator has read its content."""
+    first = generators[0]
+    first.context["author_bios"] = read_author_bios(first.settings)
+
+
+def on_finalized(pelican):
+    """Write the fingerprinted copies of the assets the templates asked for."""
+    pelican.settings["SIM_ASSETS"].write_copies(pelican.output_path)
+
+
+def add_generators(pelican):
+    return SiteFilesGenerator
+
+
+def register():
+    signals.initialized.connect(on_initialized)
+    signals.generator_init.connect(on_generator_init)
+    signals.content_object_init.connect(mark_call)
+    signals.page_generator_finalized.connect(collect_calls)
+    signals.all_generators_finalized.connect(on_all_generators_finalized)
+    signals.get_generators.connect(add_generators)
+    signals.finalized.connect(on_finalized)

@@ -1,0 +1,139 @@
+"""Pelican settings for a local build (SITEURL empty, relative to the server root).
+
+publishconf.py imports everything here and changes only what production needs.
+Every value that differs between machines comes from an environment variable.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# Pelican adds PLUGIN_PATHS to sys.path only after reading this file; the slug
+# rules are needed here already.
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+
+from sim_content.settings_env import eu_funding_period  # noqa: E402
+from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # noqa: E402  (lower case: not a setting)
+
+SITENAME = "SIM – Smart Industriell Modernisering"
+SITEURL = ""
+AUTHOR = "SIM-redaktionen"
+DEFAULT_LANG = "sv"
+LOCALE = ("sv_SE.UTF-8", "C.UTF-8", "")
+TIMEZONE = "Europe/Stockholm"
+EU_FUNDING_PERIOD = eu_funding_period(os.environ.get("SIM_EU_FUNDING_PERIOD", ""))
+PUBLISH_MODE = False
+
+PATH = str(ROOT / "content")
+OUTPUT_PATH = str(ROOT / "output")
+THEME = str(ROOT / "theme")
+THEME_STATIC_DIR = "theme"
+STATIC_PATHS = ["images"]
+# Author bios live in content/forfattare/ and are read by the plugin, not
+# rendered as pages of their own (the author page shows them).
+ARTICLE_PATHS = ["nyheter"]
+PAGE_PATHS = ["sidor", "utlysningar"]
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = ""
+DELETE_OUTPUT_DIRECTORY = False  # build.py builds into a fresh folder and swaps
+READERS = {"html": None}  # only Markdown is content; stray .html files are not
+IGNORE_FILES = ["**/.*", "**/README*"]
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["sim_content", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
+SITEMAP = {
+    "format": "xml",
+    "exclude": [r"^/?404\.html$", r"^/?sok/", r"/sida/\d+/"],
+}
+
+# Slugs: å/ä→a, ö→o, "/" and "." split words (see plugins/sim_content/slugs.py).
+SLUG_REGEX_SUBSTITUTIONS = slug_substitutions
+CATEGORY_REGEX_SUBSTITUTIONS = slug_substitutions
+TAG_REGEX_SUBSTITUTIONS = slug_substitutions
+AUTHOR_REGEX_SUBSTITUTIONS = slug_substitutions
+
+# URL scheme (public contract, see README).
+ARTICLE_URL = "nyheter/{slug}/"
+ARTICLE_SAVE_AS = "nyheter/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "nyheter/kategori/{slug}/"
+CATEGORY_SAVE_AS = "nyheter/kategori/{slug}/index.html"
+TAG_URL = "nyheter/etikett/{slug}/"
+TAG_SAVE_AS = "nyheter/etikett/{slug}/index.html"
+AUTHOR_URL = "nyheter/forfattare/{slug}/"
+AUTHOR_SAVE_AS = "nyheter/forfattare/{slug}/index.html"
+CALL_URL = "utlysningar/{slug}/"  # read by the plugin for pages under utlysningar/
+CALL_SAVE_AS = "utlysningar/{slug}/index.html"
+# The English page is a page in its own right, not a translation of a Swedish one.
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
+DRAFT_URL = "utkast/{slug}/"
+DRAFT_SAVE_AS = "utkast/{slug}/index.html"
+DRAFT_PAGE_URL = "utkast/sidor/{slug}/"
+DRAFT_PAGE_SAVE_AS = "utkast/sidor/{slug}/index.html"
+
+# Direct templates: home at /, the paginated news list (index.html) at
+# /nyheter/, and the overview pages. NAME_SAVE_AS/NAME_URL per template.
+DIRECT_TEMPLATES = [
+    "home", "index", "calls", "search", "archives", "categories", "tags", "authors", "404",
+]
+HOME_SAVE_AS = "index.html"
+HOME_URL = ""
+INDEX_SAVE_AS = "nyheter/index.html"
+INDEX_URL = "nyheter/"
+CALLS_SAVE_AS = "utlysningar/index.html"
+CALLS_URL = "utlysningar/"
+SEARCH_SAVE_AS = "sok/index.html"
+SEARCH_URL = "sok/"
+ARCHIVES_SAVE_AS = "nyheter/arkiv/index.html"
+ARCHIVES_URL = "nyheter/arkiv/"
+CATEGORIES_SAVE_AS = "nyheter/kategori/index.html"
+CATEGORIES_URL = "nyheter/kategori/"
+TAGS_SAVE_AS = "nyheter/etikett/index.html"
+TAGS_URL = "nyheter/etikett/"
+AUTHORS_SAVE_AS = "nyheter/forfattare/index.html"
+AUTHORS_URL = "nyheter/forfattare/"
+globals()["404_SAVE_AS"] = "404.html"  # not a valid Python name, so set it this way
+globals()["404_URL"] = "404.html"
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/sida/{number}/", "{base_name}/sida/{number}/index.html"),
+)
+
+# Feeds: Atom only (one format is enough for every reader), all news plus one
+# per category. Everything else Pelican would write by default is switched off.
+FEED_ALL_ATOM = "feeds/nyheter.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/kategori/{slug}.atom.xml"
+FEED_ATOM = None
+FEED_RSS = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = True
+
+# Form service mount point; signup_url of a call is SIGNUP_URL formatted with its slug.
+SIGNUP_URL = "/anmalan/{slug}/"
+FORMSVC_URL = os.environ.get("FORMSVC_URL", "")
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}

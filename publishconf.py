@@ -1,0 +1,19 @@
+"""Pelican settings for production (`python build.py build --publish`, run by Netlify).
+
+SIM_SITEURL is the public address without a trailing slash. The default is a
+neutral placeholder under the reserved .example domain, so a forgotten
+variable yields obviously wrong links instead of pointing at someone's real site.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = os.environ.get("SIM_SITEURL", "https://sim.example.se").strip().rstrip("/")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+PUBLISH_MODE = True
