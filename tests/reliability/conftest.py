@@ -1,0 +1,34 @@
+"""Fixtures for the reliability tests: a temporary data folder with its
+environment, and a factory for real gunicorn services that are always killed
+when the test ends."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reliability_harness import FormService, service_environment  # noqa: E402
+
+
+@pytest.fixture
+def service_env(tmp_path):
+    """Environment for one test's formsvc processes (relay thread off)."""
+    return service_environment(tmp_path / "data")
+
+
+@pytest.fixture
+def start_service():
+    """Call with an environment to get a running FormService; every service
+    started through it is killed at teardown, even when the test fails."""
+    started = []
+
+    def start(env, **options):
+        service = FormService(env, **options)
+        started.append(service)
+        return service.start()
+
+    yield start
+    for service in started:
+        service.stop()
