@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""The one entry point for the SIM site: build, serve, new, check, clean.
+
+    python build.py                     # build into output/ (same as `build`)
+    python build.py build --publish     # production settings (publishconf.py)
+    python build.py serve [--port 8000] # build, serve site + forms, rebuild on change
+    python build.py new news "Titel"    # scaffold content/nyheter/ÅÅÅÅ-MM-DD-titel.md
+    python build.py new call "Titel"    # scaffold content/utlysningar/titel.md
+    python build.py check               # validate content only
+    python build.py clean               # remove output/ and leftovers
+
+A build writes into a temporary folder next to output/ and swaps it in only
+when everything succeeded, so a failed build leaves the last good output/ alone.
+"""
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+CONTENT = ROOT / "content"
+OUTPUT = ROOT / "output"
+HANDBOOK_CONFIG = ROOT / "handbook" / "mkdocs.yml"
+WATCHED = ("content", "theme", "handbook")
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from sim_content.schema import CONTENT_DIRS, SCHEMA  # noqa: E402
+from sim_content.settings_env import SettingsError  # noqa: E402
+from sim_content.slugs import slugify  # noqa: E402
+from sim_content.timeutil import build_now  # noqa: E402
+from sim_content.validate import ContentInvalid, validate_content  # noqa: E402
+
+
+class BuildFailed(Exception):
+    """A build step failed; the message says which and why."""
+
+
+def progress(message):
+    print(f"[build] {message}", flush=True)
+
+
+class _ErrorCounter(logging.Handler):
+    """Counts ERROR records from Pelican, which logs some failures instead of raising."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def run_pelican(output_dir, publish=False, content_dir=CONTENT):
+    """Render the site with Pelican into `output_dir`; raise ContentInvalid or BuildFailed."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    config = ROOT / ("publishconf.py" if publish else "pelicanconf.py")
+    counter = _ErrorCounter()
+    pelican_log = logging.getLogger("pelican")
+    pelican_log.addHandler(counter)
+    try:
+        settings = read_settings(str(config), override={
+            "PATH": str(content_dir), "OUTPUT_PATH": str(output_dir),
+        })
+        Pelican(settings).run()
+    finally:
+        pelican_log.removeHandler(counter)
+    if counter.messages:
+        raise BuildFailed("Pelican reported errors:\n  " + "\n  ".join(counter.messages))
+
+
+def build_search_index(site_dir):
+    """Index the pages the theme marks with data-pagefind-body (articles, calls, pages)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--force-language", "sv", "--silent"]
+    if subprocess.run(command, cwd=ROOT).returncode != 0:
+        raise BuildFailed("pagefind failed (see its output above)")
+
+
+def build_handbook(site_dir):
+    """Build the mkdocs handbook into <site>/handbok/ (skipped until handbook/mkdocs.yml exists)."""
+    if not HANDBOOK_CONFIG.exists():
+        progress("handbook/mkdocs.yml not found yet: skipping the handbook")
+        return
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "-f", str(HANDBOOK_CONFIG), "-d", str(Path(site_dir) / "handbok")]
+    # mkdocs-material prints a multi-line banner about MkDocs 2.0 on every build;
+    # it says nothing about our handbook and would bury real warnings.
+    quiet = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if subprocess.run(command, cwd=ROOT, env=quiet).returncode != 0:
+        raise BuildFailed("mkdocs build --strict failed (see its output above)")
+
+
+def swap_into_place(new_dir, output):
+    """Make `new_dir` the output folder: output→output.old, new→output, remove old."""
+    old = output.with_name(output.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if output.exists():
+        os.replace(output, old)
+    os.replace(new_dir, output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(publish=False, output=OUTPUT, search=True, handbook=True):
+    """Build the whole site into `output`; print errors and return False if anything failed."""
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".output-", dir=output.parent))
+    started = time.perf_counter()
+    try:
+        progress(f"rendering the site with Pelican ({'publish' if publish else 'local'} settings)")
+        run_pelican(staging, publish=publish)
+        if search:
+            progress("indexing search with pagefind")
+            build_search_index(staging)
+        if handbook:
+            progress("building the handbook with mkdocs")
+            build_handbook(staging)
+        swap_into_place(staging, output)
+    except ContentInvalid as invalid:
+        print(invalid, file=sys.stderr)
+        print(f"Bygget avbröts: {len(invalid.errors)} fel i innehållet. output/ är orörd.", file=sys.stderr)
+        return False
+    except (BuildFailed, SettingsError) as error:
+        print(f"Build failed: {error}", file=sys.stderr)
+        return False
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress(f"done in {time.perf_counter() - started:.1f} s → {output}")
+    return True
+
+
+def check():
+    """Validate the content files only (no output); return True if they are all valid."""
+    errors = validate_content(CONTENT, ROOT)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} fel i innehållet.", file=sys.stderr)
+        return False
+    print("Innehållet är giltigt.")
+    return True
+
+
+def clean():
+    """Remove output/, half-finished build folders and Pelican's cache."""
+    leftovers = [OUTPUT, OUTPUT.with_name("output.old"), ROOT / "cache", *ROOT.glob(".output-*")]
+    for path in leftovers:
+        if path.exists():
+            shutil.rmtree(path)
+            progress(f"removed {path.relative_to(ROOT)}")
+
+
+def default_author():
+    """Return env SIM_AUTHOR, or the name in the first author file."""
+    from sim_content.headers import read_header
+
+    if os.environ.get("SIM_AUTHOR", "").strip():
+        return os.environ["SIM_AUTHOR"].strip()
+    for path in sorted((CONTENT / CONTENT_DIRS["author"]).glob("*.md")):
+        title = read_header(path).get("title")
+        if title and title.value:
+            return title.value
+    return "SIM-redaktionen"
+
+
+def scaffold_header(kind, title, slug, now):
+    """Return the header lines of a new file: every required field with a usable value."""
+    opens = (now + timedelta(days=7)).replace(hour=8, minute=0)
+    values = {
+        "Title": title,
+        "Slug": slug,
+        "Date": now.strftime("%Y-%m-%d"),
+        "Author": default_author(),
+        "Opens": opens.strftime("%Y-%m-%d %H:%M"),
+        "Deadline": (opens + timedelta(days=30)).replace(hour=16).strftime("%Y-%m-%d %H:%M"),
+    }
+    lines = []
+    for field in SCHEMA[kind]:
+        if field.required or field.name in ("Slug", "Tags") or (kind == "news" and field.name == "Date"):
+            lines.append(f"{field.name}: {values.get(field.name, field.example)}")
+    return lines
+
+
+def new(kind, title):
+    """Scaffold a news post or call with today's date; refuse to overwrite. Return the path or None."""
+    schema_kind = {"news": "news", "call": "call"}[kind]
+    slug = slugify(title)
+    if not slug:
+        print(f"Rubriken {title!r} ger ingen adress – använd bokstäver eller siffror.", file=sys.stderr)
+        return None
+    now = build_now()
+    folder = CONTENT / CONTENT_DIRS[schema_kind]
+    name = f"{now:%Y-%m-%d}-{slug}.md" if kind == "news" else f"{slug}.md"
+    path = folder / name
+    if path.exists():
+        print(f"{path.relative_to(ROOT)} finns redan – välj en annan rubrik eller redigera filen.", file=sys.stderr)
+        return None
+    body = "Skriv texten här. Ändra Summary, Category och Tags i huvudet ovan innan du publicerar.\n"
+    if kind == "call":
+        body = "Beskriv vad företaget får, vem som kan anmäla sig och hur urvalet går till.\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(scaffold_header(schema_kind, title, slug, now)) + "\n\n" + body, encoding="utf-8")
+    print(f"Skapade {path.relative_to(ROOT)}")
+    return path
+
+
+def rebuild_preview():
+    """Rebuild for `serve` (kept separate so a faster incremental rebuild can replace it)."""
+    return build(search=False, handbook=True)
+
+
+def make_app(output_dir):
+    """WSGI app: /anmalan/* goes to formsvc when importable, everything else is output/."""
+    from werkzeug.security import safe_join
+    from werkzeug.utils import send_file
+    from werkzeug.wrappers import Request, Response
+
+    try:
+        from formsvc import create_app
+        forms = create_app()
+    except Exception as error:  # formsvc may be missing or half-written during development
+        print(f"WARNING: form service not available ({error!r}); serving the static site only.")
+        forms = None
+
+    def app(environ, start_response):
+        request = Request(environ)
+        if forms is not None and (request.path == "/anmalan" or request.path.startswith("/anmalan/")):
+            return forms(environ, start_response)
+        target = safe_join(str(output_dir), request.path.lstrip("/"))
+        if target and os.path.isdir(target):
+            if not request.path.endswith("/"):
+                return Response(status=301, headers={"Location": request.path + "/"})(environ, start_response)
+            target = os.path.join(target, "index.html")
+        if target and os.path.isfile(target):
+            return send_file(target, environ, max_age=0)(environ, start_response)
+        missing = Path(output_dir) / "404.html"
+        body = missing.read_bytes() if missing.exists() else b"404"
+        return Response(body, status=404, mimetype="text/html")(environ, start_response)
+
+    return app
+
+
+def watch_and_rebuild(stop):
+    """Rebuild whenever content/, theme/ or handbook/ change, until `stop` is set."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    changed = threading.Event()
+
+    class OnChange(FileSystemEventHandler):
+        def on_any_event(self, event):
+            if not event.is_directory and event.event_type != "opened":
+                changed.set()
+
+    observer = Observer()
+    for folder in WATCHED:
+        if (ROOT / folder).is_dir():
+            observer.schedule(OnChange(), str(ROOT / folder), recursive=True)
+    observer.start()
+    try:
+        while not stop.is_set():
+            if changed.wait(timeout=0.5):
+                time.sleep(0.2)  # let an editor finish writing several files
+                changed.clear()
+                progress("change detected, rebuilding")
+                if not rebuild_preview():
+                    progress("rebuild failed: still serving the last good output")
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
+def serve(port=8000):
+    """Build, then serve site and forms on 127.0.0.1:`port`, rebuilding on change."""
+    from werkzeug.serving import run_simple
+
+    if not build(search=True):
+        progress("build failed: serving the last good output, if any")
+    os.environ.setdefault("CALLS_FILE", str(OUTPUT / "calls.json"))
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_and_rebuild, args=(stop,), daemon=True)
+    watcher.start()
+    print(f"Serving http://127.0.0.1:{port}/ (Ctrl+C stops)")
+    try:
+        run_simple("127.0.0.1", port, make_app(OUTPUT), threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Build and preview the SIM site.")
+    verbs = parser.add_subparsers(dest="verb")
+    build_args = verbs.add_parser("build", help="build the site into output/ (default)")
+    build_args.add_argument("--publish", action="store_true", help="use publishconf.py (production)")
+    build_args.add_argument("--output", type=Path, default=OUTPUT, help="output folder (default output/)")
+    build_args.add_argument("--no-search", action="store_true", help="skip the pagefind index")
+    build_args.add_argument("--no-handbook", action="store_true", help="skip the mkdocs handbook")
+    serve_args = verbs.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
+    serve_args.add_argument("--port", type=int, default=8000)
+    new_args = verbs.add_parser("new", help="scaffold a news post or a call")
+    new_args.add_argument("kind", choices=("news", "call"))
+    new_args.add_argument("title")
+    verbs.add_parser("check", help="validate content only")
+    verbs.add_parser("clean", help="remove output/ and leftovers")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    verb = args.verb or "build"
+    if verb == "build":
+        publish, output = getattr(args, "publish", False), getattr(args, "output", OUTPUT)
+        ok = build(publish, output, not getattr(args, "no_search", False), not getattr(args, "no_handbook", False))
+    elif verb == "serve":
+        serve(args.port)
+        ok = True
+    elif verb == "new":
+        ok = new(args.kind, args.title) is not None
+    elif verb == "check":
+        ok = check()
+    else:
+        clean()
+        ok = True
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
