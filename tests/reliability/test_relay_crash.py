@@ -40,6 +40,8 @@ def test_relay_killed_between_sheet_write_and_ack_adds_no_duplicate(service_env,
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the fault hook also fires when the row was already in the sheet, so "
+                                       "a crashing rerun never gets further; requested (H6-2)")
 def test_relay_crash_on_every_row_still_converges_to_one_row_each(service_env, start_service):
     """Crash after each single write, again and again: every rerun must skip
     the rows already in the sheet (found by Referens) and add one more."""
