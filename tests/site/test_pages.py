@@ -169,6 +169,8 @@ def test_home_says_what_sim_is_and_lists_open_calls_and_news(pages, calls):
     news = home.find("section", attrs={"aria-labelledby": "senaste-nytt"}).find_all("li", class_="teaser")
     assert 1 <= len(news) <= 3
     assert all(li.find("a")["href"].startswith("/nyheter/") for li in news)
+    areas = home.find("section", attrs={"aria-labelledby": "insatsomraden"}).find_all("a")
+    assert len(areas) == 5 and all(re.fullmatch(r"/insatsomraden/[a-z-]+/", a["href"]) for a in areas)
 
 
 def test_news_list_shows_every_article_newest_first(pages):
@@ -338,9 +340,10 @@ def crowded_site(tmp_path_factory):
     shutil.copytree(REPO / "content", content)
     for number in range(14):
         title = HOSTILE_TITLE if number == 0 else f"Extra inlägg {number}"
+        modified = "Modified: 2020-03-15\n" if number == 1 else ""
         (content / "nyheter" / f"2020-01-{number + 1:02d}-extra-{number}.md").write_text(
             f"Title: {title}\nDate: 2020-01-{number + 1:02d}\nAuthor: Marlene Magnussen\n"
-            f"Category: Industri\nSummary: Sammanfattning {number}.\nSlug: extra-{number}\n\nBrödtext.\n",
+            f"Category: Industri\nSummary: Sammanfattning {number}.\nSlug: extra-{number}\n{modified}\nBrödtext.\n",
             encoding="utf-8",
         )
     return build(root / "output", content=content)
@@ -356,6 +359,15 @@ def test_news_list_paginates_with_previous_and_next(crowded_site):
     assert first_nav.find("a", string="Föregående") is None
     assert second_nav.find("a", string="Föregående")["href"] == "/nyheter/"
     assert second.find("link", rel="canonical")["href"] == "/nyheter/sida/2/"
+
+
+def test_article_shows_updated_date_only_when_modified(crowded_site):
+    modified = parse(crowded_site / "nyheter/extra-1/index.html").find("header", class_="article__header")
+    stamps = [(t["datetime"][:10], t.get_text(strip=True)) for t in modified.find_all("time")]
+    assert stamps == [("2020-01-02", "2 januari 2020"), ("2020-03-15", "15 mars 2020")]
+    assert "uppdaterad" in modified.get_text()
+    plain = parse(crowded_site / "nyheter/extra-2/index.html").find("header", class_="article__header")
+    assert len(plain.find_all("time")) == 1 and "uppdaterad" not in plain.get_text()
 
 
 def test_hostile_title_is_escaped_everywhere(crowded_site):
