@@ -70,11 +70,15 @@ def content_files(content_dir, root):
 
 def validate_content(content_dir, root):
     """Return every ContentError in `content_dir` (paths shown relative to `root`)."""
-    files = [_File(kind, path, shown, read_header(path)) for kind, path, shown in content_files(content_dir, root)]
+    files, errors = [], []
+    for kind, path, shown in content_files(content_dir, root):
+        try:
+            files.append(_File(kind, path, shown, read_header(path)))
+        except UnicodeDecodeError:
+            errors.append(ContentError(shown, 1, "Filen är inte sparad som UTF-8 – spara om den som UTF-8 i din editor."))
     author_names = {
         f.header["title"].value for f in files if f.kind == "author" and "title" in f.header
     }
-    errors = []
     for f in files:
         errors.extend(_check_file(f, author_names))
     errors.extend(_check_unique_urls(files))
@@ -138,6 +142,8 @@ def _check_value(kind, field, value, author_names):
             return ("finns inte i svensk tid (klockan ställs fram en timme den natten) – "
                     "välj en tid före 02:00 eller från 03:00")
         except ValueError:
+            if field.kind == "datetime" and _is_date(value):
+                return f"saknar klockslag – skriv {DATE_HINT['datetime']}, t.ex. \"{value.strip()} 16:00\""
             return f"är inte ett giltigt datum – skriv {DATE_HINT[field.kind]}"
     elif field.kind == "choice" and value not in field.choices:
         return _sentence(
@@ -161,6 +167,14 @@ def _check_value(kind, field, value, author_names):
     elif field.name == "Order" and not re.fullmatch(r"-?\d+", value):
         return "är inget heltal – skriv t.ex. 10."
     return None
+
+
+def _is_date(value):
+    try:
+        parse_local(value, ("%Y-%m-%d",))
+    except ValueError:
+        return False
+    return True
 
 
 def _check_call_period(f):

@@ -1,57 +1,26 @@
 """Fixtures for the site tests: a real build of the real content, and repo copies to break.
 
-`built_site` builds once per session, with SIM_BUILD_NOW fixed so call states
-(open / upcoming / closed) do not depend on the day the tests run.
+`built_site` builds once per session with SIM_BUILD_NOW fixed (see
+site_helpers.BUILD_NOW), so call states do not depend on the day the tests run.
+Other test files (the theme's too) use it: `def test_x(built_site): built_site / "index.html"`.
 """
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BUILD_NOW = "2026-11-25T12:00:00+01:00"
-# What a repo copy needs to build the site (handbook/ is copied when present).
-SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "handbook")
+HERE = Path(__file__).resolve().parent
+for folder in (HERE, HERE.parents[1] / "plugins"):  # site_helpers, and the plugin's modules
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-
-def run_build(repo_dir, *args, env=None):
-    """Run `python build.py <args>` in `repo_dir`; return the CompletedProcess (text output)."""
-    full_env = {**os.environ, "SIM_BUILD_NOW": BUILD_NOW, **(env or {})}
-    return subprocess.run(
-        [sys.executable, str(Path(repo_dir) / "build.py"), *args],
-        cwd=repo_dir, env=full_env, capture_output=True, text=True, timeout=300,
-    )
-
-
-def build_site(output_dir, *extra_args, env=None, repo_dir=REPO):
-    """Build the site into `output_dir` (search index and handbook included) or fail the test."""
-    result = run_build(repo_dir, "build", "--output", str(output_dir), *extra_args, env=env)
-    if result.returncode != 0:
-        pytest.fail(f"build failed:\n{result.stdout}\n{result.stderr}")
-    return Path(output_dir)
-
-
-def copy_repo(destination):
-    """Copy what the site build needs into `destination` and return it."""
-    destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in SITE_SOURCES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=ignore)
-        elif source.exists():
-            shutil.copy2(source, destination / name)
-    return destination
+from site_helpers import build_site, copy_repo  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """Path to the output folder of a full local build of the real content."""
+    """Path to the output folder of a full local build (search index, handbook) of the real content."""
     return build_site(tmp_path_factory.mktemp("site") / "output")
 
 

@@ -1,0 +1,54 @@
+"""Helpers for the site tests: run build.py, copy the repo's site sources.
+
+conftest.py puts this folder on sys.path, so tests import it as `site_helpers`.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD_NOW = "2026-11-25T12:00:00+01:00"
+# What a repo copy needs to build the site (handbook/ is copied when present).
+SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "handbook")
+
+
+def run_build(repo_dir, *args, env=None):
+    """Run `python build.py <args>` in `repo_dir`; return the CompletedProcess (text output)."""
+    full_env = {**os.environ, "SIM_BUILD_NOW": BUILD_NOW, **(env or {})}
+    return subprocess.run(
+        [sys.executable, str(Path(repo_dir) / "build.py"), *args],
+        cwd=repo_dir, env=full_env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def build_site(output_dir, *extra_args, env=None, repo_dir=REPO):
+    """Build the site into `output_dir` (search and handbook unless told otherwise) or fail the test."""
+    result = run_build(repo_dir, "build", "--output", str(output_dir), *extra_args, env=env)
+    if result.returncode != 0:
+        pytest.fail(f"build failed:\n{result.stdout}\n{result.stderr}")
+    return Path(output_dir)
+
+
+def copy_repo(destination):
+    """Copy what the site build needs into `destination` and return it."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in SITE_SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def snapshot(folder):
+    """Return {relative path: bytes} for every file under `folder`."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
