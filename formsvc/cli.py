@@ -1,0 +1,133 @@
+"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters`."""
+
+import csv
+from contextlib import contextmanager
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from openpyxl import Workbook
+
+from . import db, relay, store
+from .cells import neutralise
+from .sinks import HEADERS, make_sink, sheet_row
+from .sinks.base import EMAIL_HEADER
+
+
+@contextmanager
+def _database():
+    connection = db.connect(current_app.config["DATABASE"])
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+@click.command("relay")
+@click.option("--loop", is_flag=True, help="Keep delivering every FORMSVC_RELAY_INTERVAL seconds.")
+def relay_command(loop):
+    """Deliver stored sign-ups to the staff sheet (one pass, or --loop)."""
+    config = dict(current_app.config)
+    if not loop:
+        # On demand means now: entries waiting out a backoff are tried as well.
+        click.echo(_summary(relay.run_pass(config, due_only=False)))
+        return
+    while True:
+        outcomes = relay.run_pass(config)
+        if outcomes:
+            click.echo(_summary(outcomes))
+        time.sleep(config["RELAY_INTERVAL"])
+
+
+def _summary(outcomes):
+    if not outcomes:
+        return "nothing to deliver"
+    return ", ".join(f"{outcome}: {count}" for outcome, count in sorted(outcomes.items()))
+
+
+@click.command("export")
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; CSV goes to standard output without it.")
+def export_command(file_format, output):
+    """Export every stored sign-up with spreadsheet-safe cells."""
+    with _database() as connection:
+        rows = [[neutralise(value) for value in sheet_row(row).values()] for row in store.all_signups(connection)]
+    if file_format == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs --output PATH")
+        workbook = Workbook()
+        workbook.active.append(list(HEADERS))
+        for values in rows:
+            workbook.active.append(values)
+            for cell in workbook.active[workbook.active.max_row]:
+                cell.data_type = "s"
+        workbook.save(output)
+    else:
+        # Semicolons and a BOM: what Excel with Swedish settings opens as columns.
+        handle = open(output, "w", newline="", encoding="utf-8-sig") if output else sys.stdout
+        try:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(HEADERS)
+            writer.writerows(rows)
+        finally:
+            if output:
+                handle.close()
+    if output:
+        click.echo(f"exported {len(rows)} sign-ups to {output}")
+
+
+@click.command("erase")
+@click.option("--reference", "references", multiple=True, help="A sign-up's reference, e.g. SIM-7KQ4-M2XD.")
+@click.option("--email", help="Every sign-up made with this e-mail address.")
+def erase_command(references, email):
+    """Erase sign-ups from the database and from the staff workbook."""
+    if not references and not email:
+        raise click.UsageError("give --reference R or --email E")
+    sink = make_sink(current_app.config)
+    wanted = list(references)
+    with _database() as connection:
+        if email:
+            wanted += store.references_for_email(connection, email)
+            wanted += sink.references_matching(EMAIL_HEADER, email)
+        wanted = list(dict.fromkeys(wanted))
+        from_database = store.erase(connection, wanted)
+    click.echo(f"database: removed {len(from_database)} sign-up(s) {' '.join(from_database)}".rstrip())
+    from_sheet = sink.remove(wanted)
+    click.echo(f"workbook: removed {len(from_sheet)} row(s) {' '.join(from_sheet)}".rstrip())
+
+
+@click.command("purge")
+@click.option("--older-than", "days", type=click.IntRange(min=0), required=True, help="Age in days.")
+def purge_command(days):
+    """Delete sign-ups older than DAYS from the database (the workbook is staff's to keep)."""
+    with _database() as connection:
+        removed = store.purge_older_than(connection, days)
+    click.echo(f"database: purged {len(removed)} sign-up(s) older than {days} days")
+
+
+@click.command("requeue")
+@click.option("--reference", help="Only this entry; without it every dead entry.")
+def requeue_command(reference):
+    """Put dead-lettered entries back in the queue with fresh attempts."""
+    with _database() as connection:
+        count = relay.requeue(connection, reference)
+    click.echo(f"requeued {count} entr{'y' if count == 1 else 'ies'}")
+
+
+@click.command("deadletters")
+def deadletters_command():
+    """List entries the relay gave up on, with their last error."""
+    with _database() as connection:
+        rows = relay.dead_letters(connection)
+    for row in rows:
+        click.echo(f"{row['reference']}\tattempts={row['attempts']}\t{row['last_error']}")
+    click.echo(f"{len(rows)} dead entr{'y' if len(rows) == 1 else 'ies'}")
+
+
+def init_app(app):
+    for command in (relay_command, export_command, erase_command, purge_command,
+                    requeue_command, deadletters_command):
+        app.cli.add_command(command)

@@ -1,0 +1,84 @@
+"""Settings from environment variables, each with a safe default.
+
+Everything the service needs to run locally works without any variable set:
+data goes to <repo>/var and a secret key is generated once and kept there.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_REPO_DIR = PACKAGE_DIR.parent
+SECRET_KEY_FILE = "secret_key"
+
+
+def _flag(name, default):
+    value = os.environ.get(name, default).strip().lower()
+    return value not in ("0", "false", "no", "off", "")
+
+
+def _number(name, default, kind=float):
+    raw = os.environ.get(name, "").strip()
+    return kind(raw) if raw else default
+
+
+def load(environ=os.environ):
+    """Build the Flask config mapping from the process environment."""
+    repo_dir = Path(environ.get("FORMSVC_REPO_DIR") or DEFAULT_REPO_DIR)
+    data_dir = Path(environ.get("FORMSVC_DATA_DIR") or repo_dir / "var")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    rate_limit = environ.get("FORMSVC_RATE_LIMIT", "10 per minute").strip()
+    secure_cookies = _flag("FORMSVC_SECURE_COOKIES", "1")
+    return {
+        "REPO_DIR": repo_dir,
+        "DATA_DIR": data_dir,
+        "DATABASE": data_dir / "formsvc.sqlite3",
+        "SECRET_KEY": environ.get("SECRET_KEY") or persistent_secret_key(data_dir),
+        "SHEET_BACKEND": environ.get("SHEET_BACKEND", "xlsx").strip().lower(),
+        "SHEET_PATH": Path(environ.get("SHEET_PATH") or data_dir / "anmalningar.xlsx"),
+        "SHEET_LOCK_TIMEOUT": _number("FORMSVC_SHEET_LOCK_TIMEOUT", 10.0),
+        "CALLS_FILE": Path(environ.get("CALLS_FILE") or repo_dir / "output" / "calls.json"),
+        "SITEURL": environ.get("SIM_SITEURL", "").rstrip("/"),
+        "EU_FUNDING_PERIOD": environ.get("SIM_EU_FUNDING_PERIOD", "").strip(),
+        "RATE_LIMIT": rate_limit,
+        "RATELIMIT_ENABLED": rate_limit.lower() not in ("", "0", "off"),
+        "RATELIMIT_STORAGE_URI": environ.get("FORMSVC_RATELIMIT_STORAGE", "memory://"),
+        "MIN_FILL_SECONDS": _number("FORMSVC_MIN_FILL_SECONDS", 3.0),
+        "MAX_ATTEMPTS": _number("FORMSVC_MAX_ATTEMPTS", 8, int),
+        "RELAY_INTERVAL": _number("FORMSVC_RELAY_INTERVAL", 5.0),
+        "RELAY_THREAD": _flag("FORMSVC_RELAY_THREAD", "1"),
+        "BACKOFF_BASE": _number("FORMSVC_BACKOFF_BASE", 30.0),
+        "BACKOFF_MAX": _number("FORMSVC_BACKOFF_MAX", 3600.0),
+        "TRUSTED_PROXIES": _number("FORMSVC_TRUSTED_PROXIES", 1, int),
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "SESSION_COOKIE_NAME": "anmalan_session",
+        "SESSION_COOKIE_PATH": "/anmalan/",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+    }
+
+
+def persistent_secret_key(data_dir):
+    """Read <data dir>/secret_key, creating it (mode 0600) on first start.
+
+    Several gunicorn workers may start at once; linking a finished temp file
+    into place means a reader never sees a half-written key.
+    """
+    key_path = Path(data_dir) / SECRET_KEY_FILE
+    if not key_path.exists():
+        temp_path = key_path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp_path, key_path)
+        except FileExistsError:
+            pass  # another worker won the race; use its key
+        finally:
+            os.unlink(temp_path)
+    return key_path.read_text().strip()

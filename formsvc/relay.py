@@ -1,0 +1,201 @@
+"""The outbox relay: deliver each stored sign-up to the staff sheet, exactly once.
+
+Delivery is idempotent (the sink skips a Referens it already has) and every
+claimed outbox row carries a lease, so several relays — one thread per
+gunicorn worker plus `flask --app formsvc relay` — can run side by side.
+A relay that died while holding a lease on this host is detected by its pid,
+so its rows are picked up again without waiting for the lease to run out.
+"""
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+
+from . import db, store
+from .sinks import SheetBusy, make_sink, sheet_row
+
+LEASE_SECONDS = 300
+BATCH_SIZE = 100
+FAULT_CRASH_AFTER_SHEET_WRITE = "crash_after_sheet_write"
+
+log = logging.getLogger(__name__)
+_threads = {}
+_threads_lock = threading.Lock()
+_wake = threading.Event()
+
+
+def lease_owner():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(owner):
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
+    """Lease up to `limit` pending rows nobody else is working on; return their references."""
+    now = now or time.time()
+    due_clause = "AND next_attempt_at <= :now" if due_only else ""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        candidates = connection.execute(
+            f"SELECT reference, lease_until, lease_owner FROM outbox "
+            f"WHERE state = 'pending' {due_clause} ORDER BY next_attempt_at LIMIT :limit",
+            {"now": now, "limit": limit},
+        ).fetchall()
+        claimed = [
+            row["reference"] for row in candidates
+            if row["lease_until"] <= now or _owner_gone(row["lease_owner"])
+        ]
+        connection.executemany(
+            "UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE reference = ?",
+            [(now + LEASE_SECONDS, lease_owner(), reference) for reference in claimed],
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return claimed
+
+
+def backoff_seconds(attempts, base, ceiling):
+    """Exponential backoff with 'equal jitter', so relays that failed together
+    do not all come back in the same second."""
+    delay = min(ceiling, base * 2 ** max(attempts - 1, 0))
+    return delay / 2 + random.uniform(0, delay / 2)
+
+
+def deliver_one(connection, sink, reference, config):
+    """Deliver one claimed row; return 'done', 'busy', 'retry', 'dead' or 'gone'."""
+    submission = store.find(connection, reference)
+    if submission is None:
+        return "gone"  # erased after it was claimed; its outbox row went with it
+    try:
+        sink.deliver(sheet_row(submission))
+    except SheetBusy as busy:
+        # Contention, not failure: try again soon without using up an attempt.
+        log.info("sheet busy for %s: %s", reference, busy)
+        connection.execute(
+            "UPDATE outbox SET lease_until = 0, next_attempt_at = ? WHERE reference = ?",
+            (time.time() + config["RELAY_INTERVAL"], reference),
+        )
+        return "busy"
+    except Exception as error:  # any sink failure is retried, then dead-lettered
+        return _record_failure(connection, reference, error, config)
+    if os.environ.get("FORMSVC_FAULT") == FAULT_CRASH_AFTER_SHEET_WRITE:
+        os._exit(70)
+    updated = connection.execute(
+        "UPDATE outbox SET state = 'done', delivered_at = ?, lease_until = 0, "
+        "lease_owner = NULL, last_error = NULL WHERE reference = ?",
+        (time.time(), reference),
+    ).rowcount
+    if not updated:
+        # Erased while we were writing: take the row we just added back out.
+        sink.remove([reference])
+        return "gone"
+    return "done"
+
+
+def _record_failure(connection, reference, error, config):
+    attempts = connection.execute(
+        "SELECT attempts FROM outbox WHERE reference = ?", (reference,)
+    ).fetchone()["attempts"] + 1
+    message = f"{type(error).__name__}: {error}"[:500]
+    if attempts >= config["MAX_ATTEMPTS"]:
+        log.error("giving up on %s after %d attempts: %s", reference, attempts, message)
+        state, next_attempt = "dead", time.time()
+    else:
+        log.warning("delivery of %s failed (attempt %d): %s", reference, attempts, message)
+        state = "pending"
+        next_attempt = time.time() + backoff_seconds(
+            attempts, config["BACKOFF_BASE"], config["BACKOFF_MAX"]
+        )
+    connection.execute(
+        "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+        "lease_until = 0, lease_owner = NULL WHERE reference = ?",
+        (state, attempts, next_attempt, message, reference),
+    )
+    return state
+
+
+def run_pass(config, due_only=True):
+    """Deliver what can be delivered now; return {outcome: count}."""
+    outcomes = {}
+    connection = db.connect(config["DATABASE"])
+    try:
+        sink = make_sink(config)
+        claimed = claim(connection, due_only=due_only, limit=BATCH_SIZE if due_only else -1)
+        for reference in claimed:
+            outcome = deliver_one(connection, sink, reference, config)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    finally:
+        connection.close()
+    return outcomes
+
+
+def requeue(connection, reference=None):
+    """Dead (or one named) entries back to pending with fresh attempts; return how many."""
+    condition, parameters = ("reference = ?", (reference,)) if reference else ("state = 'dead'", ())
+    return connection.execute(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = 0, "
+        f"lease_owner = NULL WHERE state != 'done' AND {condition}",
+        (time.time(), *parameters),
+    ).rowcount
+
+
+def dead_letters(connection):
+    return connection.execute(
+        "SELECT reference, attempts, last_error FROM outbox WHERE state = 'dead' ORDER BY reference"
+    ).fetchall()
+
+
+def backlog(connection):
+    counts = dict(connection.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+    return counts.get("pending", 0), counts.get("dead", 0)
+
+
+def nudge():
+    """Wake this process's relay thread: a sign-up has just been stored."""
+    _wake.set()
+
+
+def _loop(config):
+    while True:
+        try:
+            run_pass(config)
+        except Exception:
+            log.exception("relay pass failed; trying again in %s s", config["RELAY_INTERVAL"])
+        _wake.wait(config["RELAY_INTERVAL"])
+        _wake.clear()
+
+
+def ensure_thread(app):
+    """Start the relay thread once per process (gunicorn forks workers after
+    import, so the pid is part of the key)."""
+    key = (os.getpid(), str(app.config["DATABASE"]))
+    if key in _threads:
+        return
+    with _threads_lock:
+        if key not in _threads:
+            thread = threading.Thread(
+                target=_loop, args=(dict(app.config),), name="formsvc-relay", daemon=True
+            )
+            thread.start()
+            _threads[key] = thread
+
+
+def init_app(app):
+    if app.config["RELAY_THREAD"]:
+        app.before_request(lambda: ensure_thread(app))

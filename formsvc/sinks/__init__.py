@@ -1,0 +1,31 @@
+"""Spreadsheet sinks: where the relay puts each sign-up for staff.
+
+Adding a backend is one more module with a class that has the methods of
+base.Sink, plus one line in make_sink.
+"""
+
+from .base import HEADERS, SheetBusy, SheetError, Sink, sheet_row  # noqa: F401
+
+
+class NoSink:
+    """SHEET_BACKEND=none: sign-ups stay in the database only (exports still work)."""
+
+    def deliver(self, row):
+        return None
+
+    def remove(self, references):
+        return []
+
+    def references_matching(self, header, value):
+        return []
+
+
+def make_sink(config):
+    backend = config["SHEET_BACKEND"]
+    if backend == "xlsx":
+        from .xlsx import XlsxSink
+
+        return XlsxSink(config["SHEET_PATH"], lock_timeout=config["SHEET_LOCK_TIMEOUT"])
+    if backend == "none":
+        return NoSink()
+    raise ValueError(f"unknown SHEET_BACKEND {backend!r} (expected 'xlsx' or 'none')")

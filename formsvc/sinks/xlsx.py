@@ -1,0 +1,173 @@
+"""The staff workbook (.xlsx): append by header name, never rewrite staff's work.
+
+Every change happens under a file lock, on a fresh load of the workbook, and
+is written to a temporary file that replaces the workbook in one rename, so
+a crash leaves either the old or the new file, never half of one.
+"""
+
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from openpyxl import Workbook, load_workbook
+
+from ..cells import neutralise
+from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError
+
+SHEET_TITLE = "Anmälningar"
+NEW_WORKBOOK_MODE = 0o640
+
+log = logging.getLogger(__name__)
+
+
+class XlsxSink:
+    def __init__(self, path, lock_timeout=10.0):
+        self.path = Path(path)
+        self.lock = FileLock(f"{self.path}.lock", timeout=lock_timeout)
+
+    def deliver(self, row):
+        with self._locked():
+            workbook = self._load_or_create()
+            sheet = self._sheet(workbook)
+            columns = self._columns(sheet, extend_with=row.keys())
+            if row[REFERENCE_HEADER] in self._references(sheet, columns):
+                return  # an earlier attempt got this far: retry-safe
+            target_row = sheet.max_row + 1
+            for header, value in row.items():
+                text = neutralise(value)
+                if text:
+                    cell = sheet.cell(row=target_row, column=columns[header], value=text)
+                    cell.data_type = "s"  # openpyxl would make "=…" a formula
+            self._save(workbook)
+
+    def remove(self, references):
+        wanted = set(references)
+        if not wanted or not self.path.exists():
+            return []
+        with self._locked():
+            workbook = self._load()
+            sheet = self._sheet(workbook)
+            column = self._columns(sheet).get(REFERENCE_HEADER)
+            if column is None:
+                return []
+            doomed = [
+                (index, cell.value)
+                for index, (cell,) in enumerate(
+                    sheet.iter_rows(min_row=2, min_col=column, max_col=column), start=2
+                )
+                if cell.value in wanted
+            ]
+            for index, _reference in reversed(doomed):
+                sheet.delete_rows(index)
+            if doomed:
+                self._save(workbook)
+            return [reference for _index, reference in doomed]
+
+    def references_matching(self, header, value):
+        if not self.path.exists():
+            return []
+        with self._locked():
+            sheet = self._sheet(self._load())
+        columns = self._columns(sheet)
+        if header not in columns or REFERENCE_HEADER not in columns:
+            return []
+        wanted = value.strip().casefold()
+        return [
+            row[columns[REFERENCE_HEADER] - 1]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+            if str(row[columns[header] - 1] or "").strip().casefold() == wanted
+        ]
+
+    # -- helpers ---------------------------------------------------------
+
+    @contextmanager
+    def _locked(self):
+        office_lock = self._office_lock_file()
+        if office_lock:
+            raise SheetBusy(f"the workbook is open in an office program ({office_lock.name})")
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise SheetBusy(f"timed out waiting for {self.lock.lock_file}") from None
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+    def _office_lock_file(self):
+        """Excel and LibreOffice save over the whole file when staff press save,
+        which would undo rows appended meanwhile; wait while they have it open."""
+        for name in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
+            candidate = self.path.with_name(name)
+            if candidate.exists():
+                return candidate
+        return None
+
+    def _load(self):
+        try:
+            return load_workbook(self.path)
+        except Exception as error:
+            # Never replace a workbook we cannot read: it holds staff's work.
+            log.error("staff workbook %s cannot be loaded: %s", self.path, error)
+            raise SheetError(f"workbook {self.path} cannot be loaded ({type(error).__name__}); "
+                             "restore or repair it, then requeue") from error
+
+    def _load_or_create(self):
+        if self.path.exists():
+            return self._load()
+        workbook = Workbook()
+        workbook.active.title = SHEET_TITLE
+        workbook.active.append(list(HEADERS))
+        return workbook
+
+    @staticmethod
+    def _sheet(workbook):
+        return workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+
+    @staticmethod
+    def _columns(sheet, extend_with=()):
+        """{header: column number} from row 1; known headers staff deleted come back at the end."""
+        columns = {}
+        for cell in sheet[1]:
+            if isinstance(cell.value, str) and cell.value.strip():
+                columns.setdefault(cell.value.strip(), cell.column)
+        last = max([cell.column for cell in sheet[1] if cell.value is not None], default=0)
+        for header in extend_with:
+            if header not in columns:
+                last += 1
+                sheet.cell(row=1, column=last, value=header)
+                columns[header] = last
+        return columns
+
+    @staticmethod
+    def _references(sheet, columns):
+        column = columns[REFERENCE_HEADER]
+        return {
+            value for (value,) in
+            sheet.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True)
+        }
+
+    def _save(self, workbook):
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else NEW_WORKBOOK_MODE
+        descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                workbook.save(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp_name, mode)
+            os.replace(temp_name, self.path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+

@@ -1,0 +1,108 @@
+"""Sign-ups in SQLite: save one together with its outbox entry, find, erase, purge."""
+
+import json
+import secrets
+import sqlite3
+import time
+from datetime import datetime, timedelta, timezone
+
+# No 0/O, 1/I/L or U: a reference read out over the phone cannot be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PATTERN = r"SIM-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
+REFERENCE_ATTEMPTS = 5
+
+FIELDS = (
+    "company", "org_number", "municipality", "employees", "industry",
+    "contact_name", "role", "email", "phone", "areas", "message",
+)
+
+
+def new_reference():
+    """'SIM-7KQ4-M2XD': 30^8 (about 6.6e11) possibilities."""
+    chars = [secrets.choice(REFERENCE_ALPHABET) for _ in range(8)]
+    return f"SIM-{''.join(chars[:4])}-{''.join(chars[4:])}"
+
+
+def save_signup(connection, answers, call=None, now=None):
+    """Insert the sign-up and its outbox entry in one transaction; return the reference.
+
+    Raises sqlite3.OperationalError (locked, disk full…) with nothing stored.
+    """
+    received = now or datetime.now(timezone.utc)
+    values = {name: answers[name] for name in FIELDS}
+    values["areas"] = json.dumps(list(values["areas"]), ensure_ascii=False)
+    for _ in range(REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(
+                "INSERT INTO submissions (reference, received_at, call_slug, call_title, "
+                + ", ".join(FIELDS) + ") VALUES (?, ?, ?, ?, "
+                + ", ".join("?" * len(FIELDS)) + ")",
+                (reference, received.isoformat(timespec="microseconds"), call and call.slug, call and call.title,
+                 *values.values()),
+            )
+            connection.execute(
+                "INSERT INTO outbox (reference, next_attempt_at) VALUES (?, ?)",
+                (reference, time.time()),
+            )
+            connection.execute("COMMIT")
+            return reference
+        except sqlite3.IntegrityError:
+            connection.execute("ROLLBACK")  # reference collision: draw another
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    raise RuntimeError(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
+
+
+def find(connection, reference):
+    return connection.execute(
+        "SELECT * FROM submissions WHERE reference = ?", (reference,)
+    ).fetchone()
+
+
+def all_signups(connection):
+    return connection.execute("SELECT * FROM submissions ORDER BY received_at, reference").fetchall()
+
+
+def references_for_email(connection, email):
+    rows = connection.execute(
+        "SELECT reference FROM submissions WHERE email = ? ORDER BY received_at", (email.strip(),)
+    )
+    return [row["reference"] for row in rows]
+
+
+def erase(connection, references):
+    """Delete these sign-ups (their outbox entries go with them); return those that existed."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        removed = [
+            reference for reference in references
+            if connection.execute("DELETE FROM submissions WHERE reference = ?", (reference,)).rowcount
+        ]
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return removed
+
+
+def purge_older_than(connection, days, now=None):
+    """Delete sign-ups received more than `days` days ago; return their references."""
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        rows = connection.execute(
+            "SELECT reference FROM submissions WHERE received_at < ?", (cutoff.isoformat(timespec="microseconds"),)
+        ).fetchall()
+        references = [row["reference"] for row in rows]
+        connection.executemany(
+            "DELETE FROM submissions WHERE reference = ?", [(ref,) for ref in references]
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return references

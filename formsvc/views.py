@@ -1,0 +1,118 @@
+"""The sign-up pages: the form, the thank-you page and the health check."""
+
+import logging
+import re
+import sqlite3
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+
+from . import relay, security, store
+from .calls import OPEN, UPCOMING, swedish_datetime
+from .db import get_db
+from .forms import SignupForm
+
+bp = Blueprint("signup", __name__, url_prefix="/anmalan")
+log = logging.getLogger(__name__)
+
+SESSION_EXPIRED = (
+    "Sidan hade varit öppen för länge, eller så tog webbläsaren inte emot vår kaka för formuläret. "
+    "Det du skrev finns kvar nedan – kontrollera det och skicka igen."
+)
+TOO_FAST = (
+    "Formuläret skickades ovanligt snabbt, så vi behöver en bekräftelse på att det är du. "
+    "Kontrollera uppgifterna nedan och skicka igen."
+)
+STORAGE_FAILED = (
+    "Vi kunde inte spara anmälan just nu, så ingenting har sparats. "
+    "Det du skrev finns kvar nedan – vänta en stund och försök igen."
+)
+
+
+def calls():
+    return current_app.extensions["formsvc.calls"]
+
+
+@bp.route("/", methods=("GET", "POST"))
+def general():
+    return _signup(call=None)
+
+
+@bp.route("/<slug>/", methods=("GET", "POST"))
+def for_call(slug):
+    call = calls().get(slug)
+    if call is None:
+        abort(404)
+    return _signup(call)
+
+
+def _signup(call):
+    if call is not None and (status := call.status()) != OPEN:
+        return _call_unavailable(call, status)
+    form = SignupForm()
+    if request.method == "GET":
+        return _render_form(form, call)
+    if security.honeypot_filled(request.form):
+        log.info("honeypot filled in; sign-up rejected")
+        abort(400)
+    valid = form.validate()
+    if form.csrf_token.errors:
+        return _render_form(form, call, notice=SESSION_EXPIRED, status=400)
+    if security.filled_too_fast(request.form.get("started")):
+        log.info("form sent faster than the minimum fill time; asked to resend")
+        return _render_form(form, call, notice=TOO_FAST, status=400)
+    if not valid:
+        return _render_form(form, call)
+    try:
+        reference = store.save_signup(get_db(), form.answers, call)
+    except sqlite3.OperationalError as error:
+        log.error("sign-up not stored: %s", error)
+        return _render_form(form, call, notice=STORAGE_FAILED, status=503)
+    relay.nudge()
+    return redirect(url_for(".thanks", reference=reference), code=303)
+
+
+def _render_form(form, call, notice=None, status=200):
+    form.started.data = security.issue_started_token()
+    page = render_template(
+        "signup_form.html",
+        form=form,
+        call=call,
+        notice=notice,
+        deadline_text=call and swedish_datetime(call.deadline),
+    )
+    return page, status
+
+
+def _call_unavailable(call, status):
+    if status == UPCOMING:
+        heading = f"Anmälan till {call.title} har inte öppnat än"
+        explanation = f"Du kan anmäla dig från och med {swedish_datetime(call.opens)}."
+    else:
+        heading = f"Anmälan till {call.title} är stängd"
+        explanation = f"Sista dag att anmäla sig var {swedish_datetime(call.deadline)}."
+    page = render_template("call_unavailable.html", heading=heading, explanation=explanation)
+    # A POST to a call that is not open is refused: 409 says the call's state is the reason.
+    return page, 200 if request.method == "GET" else 409
+
+
+@bp.get("/tack/<reference>/")
+def thanks(reference):
+    if not re.fullmatch(store.REFERENCE_PATTERN, reference):
+        abort(404)
+    submission = store.find(get_db(), reference)
+    if submission is None:
+        abort(404)
+    # Only the reference and the call title: anyone with the link can open this page.
+    return render_template(
+        "thanks.html", reference=submission["reference"], call_title=submission["call_title"]
+    )
+
+
+@bp.get("/health")
+def health():
+    try:
+        pending, dead = relay.backlog(get_db())
+    except sqlite3.Error as error:
+        log.error("health check: database unavailable: %s", error)
+        return jsonify(database="error", outbox_pending=None, outbox_dead=None), 503
+    return jsonify(database="ok", outbox_pending=pending, outbox_dead=dead)

@@ -1,0 +1,52 @@
+"""Fixtures for the form service: an app on a temporary data folder with a
+calls.json written here (one open, one upcoming, one closed call), relay
+thread off and minimum fill time 0 unless a test says otherwise."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from formsvc_helpers import write_calls  # noqa: E402
+
+from formsvc import create_app  # noqa: E402
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def make_app(data_dir, monkeypatch):
+    """Factory: create_app() from the environment, with test overrides."""
+    for name in list(os.environ):
+        if name.startswith(("FORMSVC_", "SHEET_", "SIM_")) or name in ("SECRET_KEY", "CALLS_FILE"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("FORMSVC_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("CALLS_FILE", str(write_calls(data_dir / "calls.json")))
+    monkeypatch.setenv("FORMSVC_MIN_FILL_SECONDS", "0")
+    monkeypatch.setenv("FORMSVC_RELAY_THREAD", "0")
+    monkeypatch.setenv("FORMSVC_RATE_LIMIT", "1000 per minute")
+
+    def make(**environment):
+        for name, value in environment.items():
+            monkeypatch.setenv(name, str(value))
+        return create_app({"TESTING": True})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,106 @@
+"""Helpers the formsvc tests share: calls.json writer, form filling, database
+and workbook readers. (A module of its own because pytest's importlib mode
+does not put conftest.py on sys.path.)"""
+
+
+import json
+import re
+import sqlite3
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+
+from formsvc import relay
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+OPEN_CALL = "oppen-utlysning"
+UPCOMING_CALL = "kommande-utlysning"
+CLOSED_CALL = "stangd-utlysning"
+
+
+def write_calls(path, now=None):
+    now = (now or datetime.now(STOCKHOLM)).replace(microsecond=0)
+    windows = {
+        OPEN_CALL: (now - timedelta(days=2), now + timedelta(days=20)),
+        UPCOMING_CALL: (now + timedelta(days=5), now + timedelta(days=40)),
+        CLOSED_CALL: (now - timedelta(days=60), now - timedelta(days=1)),
+    }
+    calls = [
+        {
+            "slug": slug,
+            "title": f"Utlysning {slug}",
+            "area": "Finansiering",
+            "audience": "Tillverkande företag",
+            "summary": "Test.",
+            "opens": opens.isoformat(),
+            "deadline": deadline.isoformat(),
+            "url": f"/utlysningar/{slug}/",
+            "signup_url": f"/anmalan/{slug}/",
+        }
+        for slug, (opens, deadline) in windows.items()
+    ]
+    path.write_text(json.dumps({"generated": now.isoformat(), "calls": calls}), encoding="utf-8")
+    return path
+
+
+def form_tokens(client, path="/anmalan/"):
+    """GET the form and return its hidden fields (csrf_token, started, call)."""
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    return {
+        name: value
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html)
+    }
+
+
+def valid_answers(**overrides):
+    answers = {
+        "company": "Verkstad i Krokom AB",
+        "org_number": "556036-0793",
+        "municipality": "Krokom",
+        "employees": "10–49",
+        "industry": "Tillverkning och industri",
+        "contact_name": "Anna Andersson",
+        "role": "Vd",
+        "email": "anna@example.se",
+        "phone": "070-123 45 67",
+        "areas": ["Finansiering", "Internationalisering"],
+        "message": "Vi vill automatisera svetsningen.",
+        "consent": "y",
+        "website": "",
+    }
+    answers.update(overrides)
+    return answers
+
+
+def submit(client, path="/anmalan/", **overrides):
+    """GET then POST a filled-in form; returns the POST response."""
+    data = form_tokens(client, path)
+    data.update(valid_answers(**overrides))
+    data = {name: value for name, value in data.items() if value is not None}
+    return client.post(path, data=data)
+
+
+def query(app, sql, parameters=()):
+    connection = sqlite3.connect(app.config["DATABASE"])
+    try:
+        return connection.execute(sql, parameters).fetchall()
+    finally:
+        connection.close()
+
+
+def stored_references(app):
+    return [row[0] for row in query(app, "SELECT reference FROM submissions")]
+
+
+def deliver_all(app):
+    return relay.run_pass(dict(app.config), due_only=False)
+
+
+def sheet_rows(path):
+    """[{header: cell}] below the header row of the first worksheet."""
+    sheet = load_workbook(path).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    return [dict(zip(headers, row)) for row in sheet.iter_rows(min_row=2) if any(c.value for c in row)]
