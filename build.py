@@ -47,6 +47,11 @@ def progress(message):
     print(f"[build] {message}", flush=True)
 
 
+def _hide_local_feed_warning(record):
+    # Local builds have SITEURL "" on purpose; publishconf sets an absolute one.
+    return not record.getMessage().startswith("Feeds generated without SITEURL")
+
+
 class _ErrorCounter(logging.Handler):
     """Counts ERROR records from Pelican, which logs some failures instead of raising."""
 
@@ -64,6 +69,8 @@ def run_pelican(output_dir, publish=False, content_dir=CONTENT):
     from pelican.settings import read_settings
 
     config = ROOT / ("publishconf.py" if publish else "pelicanconf.py")
+    if not publish:
+        logging.getLogger("pelican.settings").addFilter(_hide_local_feed_warning)
     counter = _ErrorCounter()
     pelican_log = logging.getLogger("pelican")
     pelican_log.addHandler(counter)
@@ -132,6 +139,10 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
         return False
     except (BuildFailed, SettingsError) as error:
         print(f"Build failed: {error}", file=sys.stderr)
+        return False
+    except Exception as error:  # a theme or plugin bug: report where, keep output/ as it was
+        where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) and getattr(error, "lineno", None) else ""
+        print(f"Build failed: {where}{type(error).__name__}: {error}", file=sys.stderr)
         return False
     finally:
         shutil.rmtree(staging, ignore_errors=True)
