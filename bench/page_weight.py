@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/page_weight.py [OUTPUT_DIR]
 Reads an existing build (default output/); with no build there, it builds the
-site into a temporary folder first. Budget from the issue: an article page
+site into a temporary folder first (`build.py build --output`). Budget from the issue: an article page
 ≤ 15 KB gzip. This prints figures and does not assert.
 """
 
@@ -55,10 +55,8 @@ def first_article(output):
 
 
 def build_into(folder):
-    subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(folder), "-q"],
-        cwd=REPO, check=True,
-    )
+    """The full local build (Pelican, pagefind, handbook), so the search page has its scripts."""
+    subprocess.run([sys.executable, "build.py", "build", "--output", str(folder)], cwd=REPO, check=True)
 
 
 def report(output):
