@@ -33,8 +33,14 @@ class AssetFingerprinter:
         return f"{self.siteurl}/{self.static_prefix}/{self.used[relative_path]}"
 
     def write_copies(self, output_dir):
-        """Copy each asset handed out to output/<prefix>/<fingerprinted name>."""
+        """Put each asset handed out in output/<prefix>/ under its fingerprinted name only.
+
+        The plain copy Pelican made is removed: /theme/css/* is cached as
+        immutable (netlify.toml), which is only safe for names that change
+        with the content.
+        """
         for source, target in self.used.items():
-            destination = Path(output_dir) / self.static_prefix / target
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.static_dir / source, destination)
+            served = Path(output_dir) / self.static_prefix
+            (served / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.static_dir / source, served / target)
+            (served / source).unlink(missing_ok=True)

@@ -53,6 +53,8 @@ def test_built_site_links_the_fingerprinted_css_that_exists(built_site, repo):
     html = (built_site / "index.html").read_text(encoding="utf-8")
     href = re.search(r'href="(/theme/css/site\.[0-9a-f]{10}\.css)"', html).group(1)
     assert (built_site / href.lstrip("/")).read_bytes() == (repo / "theme" / "static" / "css" / "site.css").read_bytes()
+    # Only the fingerprinted name is published, because /theme/css/* is cached as immutable.
+    assert not (built_site / "theme" / "css" / "site.css").exists()
 
 
 def test_built_site_has_robots_sitemap_and_no_local_redirects(built_site):
