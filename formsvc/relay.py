@@ -127,7 +127,7 @@ def _record_failure(connection, reference, error, config):
         "lease_until = 0, lease_owner = NULL WHERE reference = ?",
         (state, attempts, next_attempt, message, reference),
     )
-    return state
+    return "dead" if state == "dead" else "retry"
 
 
 def run_pass(config, due_only=True):

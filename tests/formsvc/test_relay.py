@@ -1,0 +1,144 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from formsvc import db, relay
+from formsvc.sinks.xlsx import XlsxSink
+from formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+
+FLASK = Path(sys.executable).with_name("flask")
+
+
+def sheet_references(app):
+    return [r["Referens"].value for r in sheet_rows(app.config["SHEET_PATH"])]
+
+
+def test_sheet_busy_signups_still_accepted_then_delivered_once(app, client):
+    app.config["SHEET_LOCK_TIMEOUT"] = 0.2
+    with FileLock(f"{app.config['SHEET_PATH']}.lock"):
+        assert submit(client).status_code == 303
+        assert submit(client).status_code == 303
+        assert deliver_all(app) == {"busy": 2}
+    assert query(app, "SELECT state, attempts FROM outbox") == [("pending", 0)] * 2
+    assert deliver_all(app) == {"done": 2}
+    assert deliver_all(app) == {}
+    assert sorted(sheet_references(app)) == sorted(stored_references(app))
+
+
+def test_unwritable_sheet_backs_off_then_recovers_without_duplicates(make_app, data_dir):
+    blocked = data_dir / "blocked"
+    blocked.write_text("a file where the sheet's folder should be")
+    app = make_app(SHEET_PATH=blocked / "anmalningar.xlsx")
+    client = app.test_client()
+    assert submit(client).status_code == 303
+    assert deliver_all(app) == {"retry": 1}
+    (attempts, next_attempt, error), = query(app, "SELECT attempts, next_attempt_at, last_error FROM outbox")
+    assert attempts == 1 and next_attempt > time.time() and str(blocked) in error
+    # The background relay respects the backoff: nothing is due yet.
+    assert relay.run_pass(dict(app.config)) == {}
+
+    blocked.unlink()
+    blocked.mkdir()
+    assert deliver_all(app) == {"done": 1}
+    assert sheet_references(app) == stored_references(app)
+    assert query(app, "SELECT state, last_error FROM outbox") == [("done", None)]
+
+
+def test_failures_dead_letter_then_requeue_delivers(make_app, data_dir):
+    sheet = data_dir / "anmalningar.xlsx"
+    sheet.write_bytes(b"not a workbook")
+    app = make_app(FORMSVC_MAX_ATTEMPTS=2)
+    client = app.test_client()
+    submit(client)
+    assert deliver_all(app) == {"retry": 1}
+    assert deliver_all(app) == {"dead": 1}
+    assert client.get("/anmalan/health").get_json()["outbox_dead"] == 1
+    assert sheet.read_bytes() == b"not a workbook"  # staff's file untouched
+
+    connection = db.connect(app.config["DATABASE"])
+    try:
+        (dead,) = relay.dead_letters(connection)
+        assert "cannot be loaded" in dead["last_error"]
+        sheet.unlink()  # staff restore the workbook (here: let it be created)
+        assert relay.requeue(connection) == 1
+    finally:
+        connection.close()
+    assert deliver_all(app) == {"done": 1}
+    assert sheet_references(app) == stored_references(app)
+
+
+def test_crash_after_sheet_write_is_repaired_by_the_next_relay(app, client):
+    submit(client)
+    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
+    crashed = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
+                             capture_output=True, text=True, timeout=60)
+    assert crashed.returncode == 70, crashed.stderr
+    assert sheet_references(app) == stored_references(app)
+    assert query(app, "SELECT state FROM outbox") == [("pending",)]
+
+    again = subprocess.run([FLASK, "--app", "formsvc", "relay"], capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "done: 1" in again.stdout
+    assert sheet_references(app) == stored_references(app)  # still exactly one row
+
+
+def test_a_claimed_row_is_not_claimed_again_until_its_owner_is_gone(app, client):
+    submit(client)
+    connection = db.connect(app.config["DATABASE"])
+    try:
+        assert len(relay.claim(connection)) == 1
+        assert relay.claim(connection) == []
+        # A relay process on this host that no longer exists held the lease.
+        finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                                  capture_output=True, text=True)
+        owner = f"{relay.socket.gethostname()}:{finished.stdout.strip()}"
+        connection.execute("UPDATE outbox SET lease_owner = ?", (owner,))
+        assert len(relay.claim(connection)) == 1
+    finally:
+        connection.close()
+
+
+def test_signup_erased_while_being_written_is_taken_back_out(app, client):
+    submit(client)
+    (reference,) = stored_references(app)
+    connection = db.connect(app.config["DATABASE"])
+
+    class ErasedMeanwhile(XlsxSink):
+        def deliver(self, row):
+            super().deliver(row)
+            eraser = db.connect(app.config["DATABASE"])
+            eraser.execute("DELETE FROM submissions WHERE reference = ?", (reference,))
+            eraser.close()
+
+    try:
+        relay.claim(connection, due_only=False)
+        outcome = relay.deliver_one(connection, ErasedMeanwhile(app.config["SHEET_PATH"]), reference, app.config)
+    finally:
+        connection.close()
+    assert outcome == "gone"
+    assert sheet_references(app) == []
+
+
+@pytest.mark.parametrize("attempts", [1, 3, 10, 30])
+def test_backoff_grows_and_is_capped(attempts):
+    delay = relay.backoff_seconds(attempts, base=30, ceiling=3600)
+    expected = min(3600, 30 * 2 ** (attempts - 1))
+    assert expected / 2 <= delay <= expected
+
+
+def test_background_thread_delivers_after_a_signup(make_app):
+    app = make_app(FORMSVC_RELAY_THREAD=1, FORMSVC_RELAY_INTERVAL=0.05)
+    client = app.test_client()
+    assert submit(client).status_code == 303
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and query(app, "SELECT state FROM outbox") != [("done",)]:
+        time.sleep(0.05)
+    assert query(app, "SELECT state FROM outbox") == [("done",)]
+    assert sheet_references(app) == stored_references(app)
+    threads = [key for key in relay._threads if key[1] == str(app.config["DATABASE"])]
+    assert threads == [(os.getpid(), str(app.config["DATABASE"]))]

@@ -1,0 +1,105 @@
+import os
+
+import pytest
+from filelock import FileLock
+from openpyxl import Workbook, load_workbook
+
+from formsvc.sinks import HEADERS, SheetBusy, SheetError
+from formsvc.sinks.xlsx import XlsxSink
+from formsvc_helpers import sheet_rows
+
+
+def row(reference, **values):
+    base = {header: f"{header} {reference}" for header in HEADERS}
+    base["Referens"] = reference
+    base.update(values)
+    return base
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "staff" / "anmalningar.xlsx"
+
+
+def test_new_workbook_gets_headers_and_text_cells(path):
+    XlsxSink(path).deliver(row("SIM-2222-2222", Företag="=1+2", Telefon="070-123 45 67"))
+    sheet = load_workbook(path).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == list(HEADERS)
+    (delivered,) = sheet_rows(path)
+    assert delivered["Företag"].value == "'=1+2"
+    assert delivered["Telefon"].value == "070-123 45 67"
+    assert {cell.data_type for cell in delivered.values()} == {"s"}
+    assert oct(path.stat().st_mode & 0o777) == oct(0o640)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["anmalningar.xlsx", "anmalningar.xlsx.lock"]
+
+
+def test_delivering_the_same_reference_twice_adds_one_row(path):
+    sink = XlsxSink(path)
+    sink.deliver(row("SIM-2222-2222"))
+    sink.deliver(row("SIM-2222-2222"))
+    assert [r["Referens"].value for r in sheet_rows(path)] == ["SIM-2222-2222"]
+
+
+def test_staff_columns_order_and_sorting_survive_later_appends(path):
+    sink = XlsxSink(path)
+    sink.deliver(row("SIM-AAAA-AAAA", Företag="Alfa AB"))
+    sink.deliver(row("SIM-BBBB-BBBB", Företag="Beta AB"))
+    # Staff: move Företag first, add their own Status column, sort Z→A, drop Meddelande.
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    table = [[cell.value for cell in r] for r in sheet.iter_rows()]
+    headers = table[0]
+    order = [headers.index("Företag")] + [i for i, h in enumerate(headers) if h not in ("Företag", "Meddelande")]
+    rebuilt = Workbook()
+    staff = rebuilt.active
+    staff.title = "Anmälningar"
+    staff.append([headers[i] for i in order] + ["Status"])
+    for values, status in sorted(zip(table[1:], ["ringd", "väntar"]), key=lambda p: p[0][headers.index("Företag")], reverse=True):
+        staff.append([values[i] for i in order] + [status])
+    rebuilt.save(path)
+
+    sink.deliver(row("SIM-CCCC-CCCC", Företag="Gamma AB", Meddelande="Hej"))
+    sheet = load_workbook(path).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[0] == "Företag" and headers[-2:] == ["Status", "Meddelande"]
+    rows = [dict(zip(headers, (cell.value for cell in r))) for r in sheet.iter_rows(min_row=2)]
+    assert [(r["Företag"], r["Status"]) for r in rows] == [("Beta AB", "väntar"), ("Alfa AB", "ringd"), ("Gamma AB", None)]
+    assert rows[2]["Referens"] == "SIM-CCCC-CCCC" and rows[2]["Meddelande"] == "Hej"
+
+
+def test_corrupt_workbook_is_never_replaced(path):
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PK\x03\x04 this is not a workbook")
+    with pytest.raises(SheetError, match="cannot be loaded"):
+        XlsxSink(path).deliver(row("SIM-2222-2222"))
+    assert path.read_bytes() == b"PK\x03\x04 this is not a workbook"
+
+
+def test_lock_held_elsewhere_means_busy(path):
+    path.parent.mkdir(parents=True)
+    with FileLock(f"{path}.lock"):
+        with pytest.raises(SheetBusy):
+            XlsxSink(path, lock_timeout=0.2).deliver(row("SIM-2222-2222"))
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("office_lock", ["~$anmalningar.xlsx", ".~lock.anmalningar.xlsx#"])
+def test_workbook_open_in_an_office_program_means_busy(path, office_lock):
+    XlsxSink(path).deliver(row("SIM-2222-2222"))
+    (path.parent / office_lock).write_text("staff")
+    with pytest.raises(SheetBusy, match="office program"):
+        XlsxSink(path).deliver(row("SIM-3333-3333"))
+    assert len(sheet_rows(path)) == 1
+
+
+def test_remove_and_find_by_email_keep_other_rows_and_file_mode(path):
+    sink = XlsxSink(path)
+    sink.deliver(row("SIM-AAAA-AAAA", **{"E-post": "anna@example.se"}))
+    sink.deliver(row("SIM-BBBB-BBBB", **{"E-post": "bo@example.se"}))
+    sink.deliver(row("SIM-CCCC-CCCC", **{"E-post": "Anna@Example.se"}))
+    os.chmod(path, 0o600)
+    assert sink.references_matching("E-post", "ANNA@example.se ") == ["SIM-AAAA-AAAA", "SIM-CCCC-CCCC"]
+    assert sink.remove(["SIM-AAAA-AAAA", "SIM-CCCC-CCCC", "SIM-ZZZZ-ZZZZ"]) == ["SIM-AAAA-AAAA", "SIM-CCCC-CCCC"]
+    assert [r["Referens"].value for r in sheet_rows(path)] == ["SIM-BBBB-BBBB"]
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert sink.remove(["SIM-AAAA-AAAA"]) == []
