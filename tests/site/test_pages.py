@@ -5,8 +5,10 @@ fixed "now"); the EU, pagination and hostile-title checks build again with
 Pelican into their own temporary folders.
 """
 
+import importlib.util
 import json
 import os
+import struct
 import re
 import shutil
 import subprocess
@@ -325,6 +327,20 @@ def test_eu_emblem_has_twelve_gold_stars_on_reflex_blue_in_3_to_2():
     assert stars["fill"].upper() == "#FFCC00"
     assert len(stars.find_all("polygon")) == 12
     assert all(len(p["points"].split()) == 10 for p in stars.find_all("polygon"))
+
+
+def test_committed_icons_are_what_the_generator_draws():
+    spec = importlib.util.spec_from_file_location("make_images", REPO / "theme/tools/make_images.py")
+    make_images = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_images)
+    img = REPO / "theme/static/img"
+    assert (img / "eu-emblem.svg").read_text(encoding="utf-8") == make_images.eu_emblem_svg()
+    assert (img / "favicon.svg").read_text(encoding="utf-8") == make_images.favicon_svg()
+    png = (img / "favicon.png").read_bytes()
+    assert png == make_images.png_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (32, 32)
+    ico = (img / "favicon.ico").read_bytes()
+    assert struct.unpack("<HHH", ico[:6]) == (0, 1, 1) and ico[22:] == png
 
 
 # --- pagination and hostile titles ----------------------------------------
