@@ -25,6 +25,10 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 FLASK = REPO / ".venv" / "bin" / "flask"
 sys.path.insert(0, str(HERE))  # the browser_* helper modules next to this file
 
+# pytest's importlib mode registers the root conftest as tests.conftest before this one.
+from tests.conftest import require_tool  # noqa: E402
+from browser_pages import MIN_FILL_SECONDS  # noqa: E402
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -34,20 +38,10 @@ SERVER_START_TIMEOUT_SECONDS = 30
 VIEWPORT_HEIGHT = 800
 
 
-def _require_tool(path_or_name, what):
-    """Same rule as tests/conftest.py: skip locally, fail when CI requires the browser stack."""
-    found = Path(path_or_name).exists() if "/" in path_or_name else shutil.which(path_or_name)
-    if found:
-        return found if isinstance(found, str) else path_or_name
-    message = f"{what} not installed ({path_or_name}); `bash tests/run.sh` as root installs it"
-    if os.environ.get("SIM_REQUIRE_BROWSER") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def java_path():
-    return _require_tool("java", "Java (for the Nu HTML checker)")
+    require_tool("java", "Java (for the Nu HTML checker)")
+    return shutil.which("java")
 
 
 def _free_port():
@@ -124,8 +118,8 @@ def formsvc_env(site_copy, data_dir):
         "CALLS_FILE": str(site_copy / "output" / "calls.json"),
         "SECRET_KEY": "browser-tests-only-not-a-secret",
         "FORMSVC_RATE_LIMIT": "10000 per minute",
-        # A person needs seconds; the journeys wait out this minimum before submitting.
-        "FORMSVC_MIN_FILL_SECONDS": "1",
+        # formsvc's default bot check stays on: the journeys wait as long as a quick person.
+        "FORMSVC_MIN_FILL_SECONDS": str(MIN_FILL_SECONDS),
         "FORMSVC_RELAY_THREAD": "0",
         "FORMSVC_SECURE_COOKIES": "0",
     }
@@ -167,6 +161,20 @@ def site_server(site_copy, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def _metadata(markdown_path):
+    header = Path(markdown_path).read_text(encoding="utf-8").split("\n\n", 1)[0]
+    return dict(line.split(": ", 1) for line in header.splitlines() if ": " in line)
+
+
+@pytest.fixture(scope="session")
+def launch_post(site_copy):
+    """Title, URL and body of the 2018-09-28 launch post, read from its content file."""
+    path = next((site_copy / "content" / "nyheter").glob("2018-09-28-*.md"))
+    meta = _metadata(path)
+    body = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    return {"title": meta["Title"], "author": meta["Author"], "url": f"/nyheter/{meta['Slug']}/", "body": body}
 
 
 @pytest.fixture(scope="session")
