@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))  # the browser_* helper modules next to this file
 
 # pytest's importlib mode registers the root conftest as tests.conftest before this one.
 from tests.conftest import require_tool  # noqa: E402
-from browser_pages import MIN_FILL_SECONDS  # noqa: E402
+from browser_pages import MIN_FILL_SECONDS, post_signup_over_http  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -189,6 +189,12 @@ def calls_by_state(built_site):
         state = "upcoming" if now < opens else "open" if now < deadline else "closed"
         grouped[state].append(call)
     return grouped
+
+
+@pytest.fixture(scope="session")
+def thank_you_path(site_server, calls_by_state):
+    """A real sign-up's thank-you address, submitted over plain HTTP."""
+    return post_signup_over_http(site_server.base_url, f"/anmalan/{calls_by_state['open'][0]['slug']}/")
 
 
 @pytest.fixture(scope="session")

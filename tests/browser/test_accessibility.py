@@ -6,16 +6,11 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from browser_axe import axe_violations, describe
-from browser_pages import post_signup_over_http, wait_out_min_fill
+from browser_pages import wait_out_min_fill
 
 pytestmark = pytest.mark.browser
 
 REGRESSION_PATH = "/__axe-regression__/sida.html"
-
-
-@pytest.fixture(scope="session")
-def thank_you_path(site_server, calls_by_state):
-    return post_signup_over_http(site_server.base_url, f"/anmalan/{calls_by_state['open'][0]['slug']}/")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,48 @@
+"""Full-page screenshots for a person to look at, written to test-artifacts/screenshots/.
+
+CI keeps that folder in the workspace. The test checks that each file is a PNG
+as wide as the window it was taken in; judging the design is for the reader.
+"""
+
+import struct
+import time
+
+import pytest
+from browser_pages import wait_out_min_fill
+
+pytestmark = pytest.mark.browser
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_width(path):
+    header = path.read_bytes()[:24]
+    assert header[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
+    return struct.unpack(">I", header[16:20])[0]
+
+
+def _show_form_with_errors(page, site_server):
+    page.goto(site_server.url("/anmalan/"))
+    wait_out_min_fill(time.monotonic())
+    with page.expect_navigation():
+        page.locator("form[method=post] [type=submit]").click()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_of_key_pages(site_server, open_page, launch_post, thank_you_path, artifacts_dir, width):
+    page = open_page(width)
+    shots = {
+        "hem": lambda: page.goto(site_server.url("/")),
+        "artikel": lambda: page.goto(site_server.url(launch_post["url"])),
+        "formular-med-fel": lambda: _show_form_with_errors(page, site_server),
+        "tack": lambda: page.goto(site_server.url(thank_you_path)),
+    }
+    widths = {}
+    for name, show in shots.items():
+        show()
+        target = artifacts_dir / f"{name}-{width}px.png"
+        target.unlink(missing_ok=True)
+        page.screenshot(path=str(target), full_page=True)
+        widths[target.name] = _png_width(target)
+    # A full-page shot grows sideways with the page, so this also catches horizontal overflow.
+    assert all(shot_width == width for shot_width in widths.values()), f"not {width} px wide: {widths}"
