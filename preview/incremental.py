@@ -1,0 +1,253 @@
+"""Incremental Pelican builds for the live preview.
+
+Every rebuild runs Pelican's own generators from scratch, so the content model
+is always exactly what a full build would compute. Two things make it fast:
+parsed source files come from an in-memory memo (`SourceMemo`), and the writer
+skips rendering any page whose template inputs have the same fingerprint as
+in the previous build (`SkippingWriter`). Output goes straight into the output
+folder; pages the site no longer produces (a deleted post) are removed.
+"""
+
+import functools
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+from pelican import Pelican
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.plugins import signals
+from pelican.utils import clean_output_dir
+
+from preview.fingerprint import Fingerprinter, digest_text, template_variables
+from preview.sources import SourceMemo, header_bytes
+from preview.writer import SkippingWriter
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    """What one build did; the server logs it and the benchmark reads it."""
+
+    rendered: list = field(default_factory=list)  # output paths written this build
+    skipped: int = 0  # pages whose fingerprint had not changed
+    deleted: list = field(default_factory=list)  # output paths removed
+    seconds: float = 0.0
+    fast: bool = False  # True when only the pages showing a body-only edit were considered
+
+
+class _LastBuild:
+    """The generators and writer records a body-only edit replays."""
+
+    def __init__(self, generators, writer):
+        self.generators = generators
+        self.writer = writer
+        self._generator_of = {}
+        for generator in generators:
+            for attribute in ("articles", "translations", "hidden_articles", "drafts", "pages",
+                              "hidden_pages", "draft_pages", "hidden_translations", "draft_translations"):
+                for content in getattr(generator, attribute, None) or ():
+                    if getattr(content, "source_path", None):
+                        self._generator_of[os.path.abspath(content.source_path)] = generator
+
+    def generator_of(self, path):
+        return self._generator_of.get(path)
+
+    def merge(self, writer):
+        """Fold a replay's records into this build's, page by page."""
+        for records in ("keys", "page_sources", "page_calls"):
+            getattr(self.writer, records).update(getattr(writer, records))
+
+
+class IncrementalSite:
+    """One Pelican site kept warm between builds of a preview session."""
+
+    def __init__(self, settings):
+        # Pelican's own content cache would only add disk I/O on top of ours.
+        settings = dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
+        self.settings = settings
+        self.output_path = settings["OUTPUT_PATH"]
+        self.pelican = None  # created by the first build: its plugins validate content then
+        self.sources = SourceMemo()
+        self._page_keys = {}  # output path -> fingerprint of what rendered it
+        self._outputs = set()  # output paths the previous build produced
+        self._template_variables = {}
+        self._builds = 0
+        self._last = None  # generators and writer records of the last full build
+
+    def build(self):
+        """Bring the output folder up to date with the sources; return a BuildReport."""
+        started = time.perf_counter()
+        self.sources.begin_build()
+        self._start_pelican_build()
+        generators = self._generators()
+        if self._builds == 0:
+            self._clean_output_once()
+        for generator in generators:
+            if hasattr(generator, "get_cached_data"):
+                self.sources.install(generator)
+        for generator in generators:
+            if hasattr(generator, "generate_context"):
+                generator.generate_context()
+            if hasattr(generator, "check_disabled_readers"):
+                generator.check_disabled_readers()
+        signals.all_generators_finalized.send(generators)
+        for generator in generators:
+            if hasattr(generator, "refresh_metadata_intersite_links"):
+                generator.refresh_metadata_intersite_links()
+
+        context = generators[0].context
+        writer = self._writer(context)
+        try:
+            for generator in generators:
+                if hasattr(generator, "generate_output"):
+                    generator.generate_output(writer)
+            signals.finalized.send(self.pelican)
+        finally:
+            # Even a failed build must not leave keys that disagree with the files.
+            self._page_keys.update((path, writer.keys[path]) for path in writer.rendered if path in writer.keys)
+
+        produced = writer.produced | _static_outputs(context, self.output_path)
+        report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped)
+        report.deleted = self._delete_vanished(produced)
+        self._outputs = produced
+        self._page_keys = {path: key for path, key in writer.keys.items() if path in produced}
+        self._last = _LastBuild(generators, writer)
+        self._builds += 1
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def update(self, changed_paths):
+        """Rebuild after `changed_paths` were saved: re-render only what shows them if
+        every change is a body-only edit of a known post or page, else run `build()`."""
+        started = time.perf_counter()
+        edited = self._body_only_edits(changed_paths)
+        if edited is None:
+            return self.build()
+        self.sources.begin_build()
+        context = self._last.generators[0].context
+        writer = self._writer(context)
+        for path, (content, generator) in edited.items():
+            fresh = generator.readers.read_file(
+                base_path=generator.path, path=path, content_class=type(content), context=context,
+            )
+            content._content = fresh._content
+            self.sources.remember(path, content)
+        affected = {
+            page for page, sources in self._last.writer.page_sources.items()
+            if any(path in group for group in sources for path in edited)
+        }
+        calls = {id(self._last.writer.page_calls[page]): self._last.writer.page_calls[page] for page in affected}
+        # The set of pages is unchanged, so the sitemap (fed by content_written) is too.
+        with signals.content_written.muted():
+            for call in calls.values():
+                writer.replay(call)
+            for call in self._last.writer.feed_calls:
+                writer.replay_feed(call)
+        self._page_keys.update((path, writer.keys[path]) for path in writer.keys)
+        self._last.merge(writer)
+        report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped, fast=True)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _body_only_edits(self, changed_paths):
+        """Map each changed path to (its Content, generator) if all are body-only edits, else None."""
+        if self._last is None or not changed_paths:
+            return None
+        edited = {}
+        for path in {os.path.abspath(p) for p in changed_paths}:
+            known = self.sources.known(path)
+            if known is None or not os.path.isfile(path):
+                return None
+            content, old_header = known
+            if header_bytes(path) != old_header:
+                return None
+            generator = self._last.generator_of(path)
+            if generator is None:
+                return None
+            edited[path] = (content, generator)
+        return edited
+
+    def _writer(self, context):
+        fingerprinter = Fingerprinter(context, self.sources.digest, functools.cache(lambda: _url_map_digest(context)))
+        return SkippingWriter(self.output_path, self.settings, self._page_key_function(fingerprinter))
+
+    def _start_pelican_build(self):
+        """Send `initialized` as a fresh Pelican would: our plugin validates all content and sets "now"."""
+        if self.pelican is None:
+            self.pelican = Pelican(self.settings)
+        else:
+            signals.initialized.send(self.pelican)
+
+    def _generators(self):
+        context = self.settings.copy()
+        # The same shared registries Pelican.run creates for every build.
+        context["generated_content"] = {}
+        context["static_links"] = set()
+        context["static_content"] = {}
+        context["localsiteurl"] = self.settings["SITEURL"]
+        classes = self.pelican._get_generator_classes()
+        generators = [
+            cls(context=context, settings=self.settings, path=self.pelican.path,
+                theme=self.pelican.theme, output_path=self.output_path)
+            for cls in classes
+        ]
+        if not any(isinstance(g, ArticlesGenerator) for g in generators) or not any(
+            isinstance(g, PagesGenerator) for g in generators
+        ):
+            raise RuntimeError("Pelican produced no article or page generator")
+        return generators
+
+    def _clean_output_once(self):
+        """Honour DELETE_OUTPUT_DIRECTORY like Pelican.run, but only on the first build."""
+        if self.settings.get("DELETE_OUTPUT_DIRECTORY") and os.path.isdir(self.output_path):
+            clean_output_dir(self.output_path, self.settings.get("OUTPUT_RETENTION", []))
+
+    def _page_key_function(self, fingerprint):
+        def page_key(template, localcontext, path):
+            """Return (key, sources, unchanged) for the page about to be rendered at `path`."""
+            name = template.name
+            if name not in self._template_variables:
+                self._template_variables[name] = template_variables(template.environment, name)
+            variables = self._template_variables[name]
+            key = fingerprint.key(name, variables, localcontext)
+            unchanged = self._page_keys.get(path) == key and os.path.exists(path)
+            return key, fingerprint.sources(variables, localcontext), unchanged
+
+        return page_key
+
+    def _delete_vanished(self, produced):
+        deleted = []
+        for path in sorted(self._outputs - produced):
+            if os.path.isfile(path):
+                os.remove(path)
+                deleted.append(path)
+                _remove_empty_parents(os.path.dirname(path), self.output_path)
+        return deleted
+
+
+def _static_outputs(context, output_path):
+    outputs = set()
+    for static in context.get("static_content", {}).values():
+        save_as = getattr(static, "save_as", None)
+        if save_as:
+            outputs.add(os.path.join(output_path, save_as))
+    return outputs
+
+
+def _url_map_digest(context):
+    """Digest of where every source file ends up; intra-site links depend on it."""
+    pairs = []
+    for registry in ("generated_content", "static_content"):
+        for source, item in context.get(registry, {}).items():
+            pairs.append(f"{source}->{getattr(item, 'url', '')}")
+    return "urls:" + digest_text("\0".join(sorted(pairs)))
+
+
+def _remove_empty_parents(directory, stop):
+    stop = os.path.abspath(stop)
+    directory = os.path.abspath(directory)
+    while directory.startswith(stop + os.sep) and not os.listdir(directory):
+        os.rmdir(directory)
+        directory = os.path.dirname(directory)

@@ -1,0 +1,92 @@
+"""A Pelican writer that leaves pages alone when nothing they show has changed.
+
+It also remembers every `write_file`/`write_feed` call of the build together
+with the source files each page showed, so a body-only edit can re-run just
+the calls that involve the edited file (see `IncrementalSite.update`).
+"""
+
+import io
+import os
+
+from pelican.writers import Writer
+
+
+class _KeyedTemplate:
+    """Wraps a Jinja template: rendering is skipped when the page key is unchanged."""
+
+    def __init__(self, template, writer, call):
+        self._template = template
+        self._writer = writer
+        self._call = call
+
+    def render(self, localcontext):
+        writer = self._writer
+        path = os.path.abspath(os.path.join(writer.output_path, localcontext["output_file"]))
+        key, sources, unchanged = writer.page_key(self._template, localcontext, path)
+        writer.keys[path] = key
+        writer.page_sources[path] = sources
+        writer.page_calls[path] = self._call
+        if unchanged and not writer.already_written(path):
+            writer.unchanged_paths.add(path)
+            return ""
+        return self._template.render(localcontext)
+
+
+class SkippingWriter(Writer):
+    """Writer that renders a page only if its fingerprint differs from last build's.
+
+    `page_key(template, localcontext, path)` returns `(key, sources, unchanged)`:
+    the page's fingerprint, the source paths it shows, and whether the file on
+    disk already holds exactly this page. Feeds always render: they are few.
+    """
+
+    def __init__(self, output_path, settings, page_key):
+        super().__init__(output_path, settings=settings)
+        self.page_key = page_key
+        self.keys = {}  # output path -> page key computed this build
+        self.page_sources = {}  # output path -> tuple of frozensets of source paths
+        self.page_calls = {}  # output path -> the write_file call that produced it
+        self.feed_calls = []  # every write_feed call, to replay after an edit
+        self.unchanged_paths = set()
+        self.rendered = set()
+        self.produced = set()  # every output path this build would have written
+        self.skipped = 0
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        call = ("file", name, template, context, args, kwargs)
+        return super().write_file(name, _KeyedTemplate(template, self, call), context, *args, **kwargs)
+
+    def write_feed(self, elements, context, *args, **kwargs):
+        self.feed_calls.append((elements, context, args, kwargs))
+        return super().write_feed(elements, context, *args, **kwargs)
+
+    def replay(self, call):
+        """Run a recorded write_file call again (its page keys decide what renders)."""
+        _, name, template, context, args, kwargs = call
+        self.write_file(name, template, context, *args, **kwargs)
+
+    def replay_feed(self, call):
+        elements, context, args, kwargs = call
+        self.write_feed(elements, context, *args, **kwargs)
+
+    def already_written(self, path):
+        """True if this build wrote `path` before: Pelican's own rules must then apply."""
+        return path in self._written_files or path in self._overridden_files
+
+    def _open_w(self, filename, encoding, override=False):
+        path = os.path.abspath(filename)
+        if path in self.unchanged_paths:
+            # The file on disk already holds this page: record the write the way
+            # Pelican does (so duplicate outputs still fail) without truncating it.
+            self.unchanged_paths.discard(path)
+            self._written_files.add(filename)
+            if override:
+                self._overridden_files.add(filename)
+            self.produced.add(path)
+            self.skipped += 1
+            return io.StringIO()
+        handle = super()._open_w(filename, encoding, override=override)
+        if filename != os.devnull:
+            self.produced.add(path)
+            self.rendered.add(path)
+        return handle
