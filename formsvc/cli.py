@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from openpyxl import Workbook
 
 from . import db, relay, store
@@ -26,6 +27,7 @@ def _database():
 
 
 @click.command("relay")
+@with_appcontext
 @click.option("--loop", is_flag=True, help="Keep delivering every FORMSVC_RELAY_INTERVAL seconds.")
 def relay_command(loop):
     """Deliver stored sign-ups to the staff sheet (one pass, or --loop)."""
@@ -48,6 +50,7 @@ def _summary(outcomes):
 
 
 @click.command("export")
+@with_appcontext
 @click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; CSV goes to standard output without it.")
@@ -80,6 +83,7 @@ def export_command(file_format, output):
 
 
 @click.command("erase")
+@with_appcontext
 @click.option("--reference", "references", multiple=True, help="A sign-up's reference, e.g. SIM-7KQ4-M2XD.")
 @click.option("--email", help="Every sign-up made with this e-mail address.")
 def erase_command(references, email):
@@ -100,6 +104,7 @@ def erase_command(references, email):
 
 
 @click.command("purge")
+@with_appcontext
 @click.option("--older-than", "days", type=click.IntRange(min=0), required=True, help="Age in days.")
 def purge_command(days):
     """Delete sign-ups older than DAYS from the database (the workbook is staff's to keep)."""
@@ -109,6 +114,7 @@ def purge_command(days):
 
 
 @click.command("requeue")
+@with_appcontext
 @click.option("--reference", help="Only this entry; without it every dead entry.")
 def requeue_command(reference):
     """Put dead-lettered entries back in the queue with fresh attempts."""
@@ -118,6 +124,7 @@ def requeue_command(reference):
 
 
 @click.command("deadletters")
+@with_appcontext
 def deadletters_command():
     """List entries the relay gave up on, with their last error."""
     with _database() as connection:

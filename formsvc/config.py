@@ -13,13 +13,13 @@ DEFAULT_REPO_DIR = PACKAGE_DIR.parent
 SECRET_KEY_FILE = "secret_key"
 
 
-def _flag(name, default):
-    value = os.environ.get(name, default).strip().lower()
+def _flag(environ, name, default):
+    value = environ.get(name, default).strip().lower()
     return value not in ("0", "false", "no", "off", "")
 
 
-def _number(name, default, kind=float):
-    raw = os.environ.get(name, "").strip()
+def _number(environ, name, default, kind=float):
+    raw = environ.get(name, "").strip()
     return kind(raw) if raw else default
 
 
@@ -29,7 +29,7 @@ def load(environ=os.environ):
     data_dir = Path(environ.get("FORMSVC_DATA_DIR") or repo_dir / "var")
     data_dir.mkdir(parents=True, exist_ok=True)
     rate_limit = environ.get("FORMSVC_RATE_LIMIT", "10 per minute").strip()
-    secure_cookies = _flag("FORMSVC_SECURE_COOKIES", "1")
+    secure_cookies = _flag(environ, "FORMSVC_SECURE_COOKIES", "1")
     return {
         "REPO_DIR": repo_dir,
         "DATA_DIR": data_dir,
@@ -37,20 +37,20 @@ def load(environ=os.environ):
         "SECRET_KEY": environ.get("SECRET_KEY") or persistent_secret_key(data_dir),
         "SHEET_BACKEND": environ.get("SHEET_BACKEND", "xlsx").strip().lower(),
         "SHEET_PATH": Path(environ.get("SHEET_PATH") or data_dir / "anmalningar.xlsx"),
-        "SHEET_LOCK_TIMEOUT": _number("FORMSVC_SHEET_LOCK_TIMEOUT", 10.0),
+        "SHEET_LOCK_TIMEOUT": _number(environ, "FORMSVC_SHEET_LOCK_TIMEOUT", 10.0),
         "CALLS_FILE": Path(environ.get("CALLS_FILE") or repo_dir / "output" / "calls.json"),
         "SITEURL": environ.get("SIM_SITEURL", "").rstrip("/"),
         "EU_FUNDING_PERIOD": environ.get("SIM_EU_FUNDING_PERIOD", "").strip(),
         "RATE_LIMIT": rate_limit,
         "RATELIMIT_ENABLED": rate_limit.lower() not in ("", "0", "off"),
         "RATELIMIT_STORAGE_URI": environ.get("FORMSVC_RATELIMIT_STORAGE", "memory://"),
-        "MIN_FILL_SECONDS": _number("FORMSVC_MIN_FILL_SECONDS", 3.0),
-        "MAX_ATTEMPTS": _number("FORMSVC_MAX_ATTEMPTS", 8, int),
-        "RELAY_INTERVAL": _number("FORMSVC_RELAY_INTERVAL", 5.0),
-        "RELAY_THREAD": _flag("FORMSVC_RELAY_THREAD", "1"),
-        "BACKOFF_BASE": _number("FORMSVC_BACKOFF_BASE", 30.0),
-        "BACKOFF_MAX": _number("FORMSVC_BACKOFF_MAX", 3600.0),
-        "TRUSTED_PROXIES": _number("FORMSVC_TRUSTED_PROXIES", 1, int),
+        "MIN_FILL_SECONDS": _number(environ, "FORMSVC_MIN_FILL_SECONDS", 3.0),
+        "MAX_ATTEMPTS": _number(environ, "FORMSVC_MAX_ATTEMPTS", 8, int),
+        "RELAY_INTERVAL": _number(environ, "FORMSVC_RELAY_INTERVAL", 5.0),
+        "RELAY_THREAD": _flag(environ, "FORMSVC_RELAY_THREAD", "1"),
+        "BACKOFF_BASE": _number(environ, "FORMSVC_BACKOFF_BASE", 30.0),
+        "BACKOFF_MAX": _number(environ, "FORMSVC_BACKOFF_MAX", 3600.0),
+        "TRUSTED_PROXIES": _number(environ, "FORMSVC_TRUSTED_PROXIES", 1, int),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_NAME": "anmalan_session",
         "SESSION_COOKIE_PATH": "/anmalan/",

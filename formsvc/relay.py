@@ -197,5 +197,6 @@ def ensure_thread(app):
 
 
 def init_app(app):
+    make_sink(app.config)  # an unknown SHEET_BACKEND fails at start, not in the relay
     if app.config["RELAY_THREAD"]:
         app.before_request(lambda: ensure_thread(app))

@@ -1,0 +1,49 @@
+import sqlite3
+
+from bs4 import BeautifulSoup
+
+from formsvc import db
+from formsvc_helpers import stored_references, submit
+
+
+def soup(response):
+    return BeautifulSoup(response.get_data(as_text=True), "html5lib")
+
+
+def test_error_pages_are_swedish_and_use_the_site_layout(client):
+    response = client.get("/anmalan/tack/SIM-2222-2222/")
+    assert response.status_code == 404
+    page = soup(response)
+    assert page.html["lang"] == "sv"
+    assert page.find("a", class_="skip-link") and page.find("footer")
+    assert page.h1.get_text() == "Sidan finns inte"
+    assert client.put("/anmalan/").status_code == 405
+
+
+def test_locked_database_gives_503_keeps_what_was_typed_and_stores_nothing(app, client, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    blocker = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        response = submit(client)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert response.status_code == 503
+    assert "Location" not in response.headers
+    page = soup(response)
+    assert page.title.get_text().startswith("Fel: ")
+    assert "försök igen" in page.find(class_="error-summary").get_text()
+    assert page.find(id="company")["value"] == "Verkstad i Krokom AB"
+    assert stored_references(app) == []
+    assert submit(client).status_code == 303  # and it works again once the lock is gone
+
+
+def test_unreachable_database_shows_in_health_and_gives_a_swedish_500(app, client, data_dir):
+    app.config["DATABASE"] = data_dir  # a folder: SQLite cannot open it
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer like production, not like a test
+    health = client.get("/anmalan/health")
+    assert health.status_code == 503 and health.get_json()["database"] == "error"
+    broken = client.get("/anmalan/tack/SIM-2222-2222/")
+    assert broken.status_code == 500
+    assert "Något gick fel hos oss" in soup(broken).h1.get_text()

@@ -1,0 +1,120 @@
+import time
+
+from bs4 import BeautifulSoup
+from itsdangerous import URLSafeSerializer
+
+from formsvc import security
+from formsvc_helpers import CLOSED_CALL, form_tokens, stored_references, submit, valid_answers
+
+
+def soup(response):
+    return BeautifulSoup(response.get_data(as_text=True), "html5lib")
+
+
+def test_missing_or_foreign_csrf_token_is_refused_and_the_form_comes_back(app, client):
+    tokens = form_tokens(client)
+    without = dict(tokens, **valid_answers())
+    del without["csrf_token"]
+    response = client.post("/anmalan/", data=without)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.title.get_text().startswith("Fel: ")
+    assert "öppen för länge" in page.find(class_="error-summary").get_text()
+    assert page.find(id="company")["value"] == "Verkstad i Krokom AB"
+
+    other_session = app.test_client()
+    foreign = dict(tokens, **valid_answers(), csrf_token=form_tokens(other_session)["csrf_token"])
+    assert client.post("/anmalan/", data=foreign).status_code == 400
+    assert stored_references(app) == []
+
+
+def test_filled_honeypot_is_refused_and_nothing_stored(app, client):
+    response = submit(client, website="http://spam.example")
+    assert response.status_code == 400
+    assert "Vi kunde inte ta emot formuläret" in soup(response).h1.get_text()
+    assert stored_references(app) == []
+
+
+def test_honeypot_is_hidden_from_people_and_assistive_technology(client):
+    trap = soup(client.get("/anmalan/")).find("input", attrs={"name": "website"})
+    wrapper = trap.find_parent("div")
+    assert "honeypot" in wrapper["class"] and wrapper["aria-hidden"] == "true"
+    assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
+
+
+def test_too_fast_or_forged_start_token_asks_to_resend_and_stores_nothing(make_app):
+    app = make_app(FORMSVC_MIN_FILL_SECONDS=3)
+    client = app.test_client()
+    response = submit(client)
+    assert response.status_code == 400
+    assert "ovanligt snabbt" in soup(response).find(class_="error-summary").get_text()
+    assert submit(client, started="forged").status_code == 400
+    assert stored_references(app) == []
+
+    # Someone who took ten seconds is let through.
+    serializer = URLSafeSerializer(app.secret_key, salt=security.STARTED_SALT)
+    assert submit(client, started=serializer.dumps(time.time() - 10)).status_code == 303
+
+
+def test_body_over_64_kb_gets_a_swedish_413_and_nothing_is_stored(app, client):
+    response = submit(client, message="x" * (65 * 1024))
+    assert response.status_code == 413
+    assert "för stort" in soup(response).h1.get_text()
+    assert stored_references(app) == []
+
+
+def test_posts_are_rate_limited_per_client_address_behind_one_proxy(make_app):
+    app = make_app(FORMSVC_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    tokens = form_tokens(client)
+    data = dict(tokens, **valid_answers())
+    assert client.post("/anmalan/", data=data, headers=forwarded).status_code == 303
+    assert client.post("/anmalan/", data=data, headers=forwarded).status_code == 303
+    limited = client.post("/anmalan/", data=data, headers=forwarded)
+    assert limited.status_code == 429
+    assert "För många försök" in soup(limited).h1.get_text()
+    # Reading pages is not limited, and another address has its own budget.
+    assert client.get("/anmalan/", headers=forwarded).status_code == 200
+    assert client.post("/anmalan/", data=data, headers={"X-Forwarded-For": "198.51.100.9"}).status_code == 303
+    assert len(stored_references(app)) == 3
+
+
+def test_security_headers_on_every_kind_of_response(app, client):
+    submit(client)
+    responses = [
+        client.get("/anmalan/"), client.get("/anmalan/health"), client.get("/anmalan/finns-inte/"),
+        client.get("/ingenting-har"), submit(client, message="x" * 70_000),
+    ]
+    for response in responses:
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "form-action 'self'" in csp and "base-uri 'self'" in csp and "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert "max-age=" in response.headers["Strict-Transport-Security"]
+        assert "camera=()" in response.headers["Permissions-Policy"]
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_form_pages_have_no_inline_scripts_or_styles(client):
+    page = soup(client.get("/anmalan/"))
+    assert all(script.get("src") for script in page.find_all("script"))
+    assert page.find("style") is None and page.find(attrs={"style": True}) is None
+
+
+def test_session_cookie_only_on_form_pages_and_locked_down(app, client):
+    form = client.get("/anmalan/")
+    cookie = form.headers["Set-Cookie"]
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/anmalan/"):
+        assert flag in cookie
+    thanks = client.get(submit(client).headers["Location"])
+    fresh = app.test_client()
+    for response in (thanks, fresh.get("/anmalan/health"), fresh.get(f"/anmalan/{CLOSED_CALL}/"),
+                     fresh.get("/anmalan/finns-inte/")):
+        assert "Set-Cookie" not in response.headers
+
+
+def test_secure_flag_can_be_switched_off_for_plain_http_previews(make_app):
+    cookie = make_app(FORMSVC_SECURE_COOKIES=0).test_client().get("/anmalan/").headers["Set-Cookie"]
+    assert "Secure" not in cookie and "HttpOnly" in cookie
