@@ -1,9 +1,13 @@
 """Fixtures for the handbook tests: a real strict mkdocs build into a temp dir."""
 
+import functools
+import http.server
 import importlib.util
 import os
 import subprocess
 import sys
+import threading
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -53,3 +57,52 @@ def handbook_pages(built_handbook):
             relative = relative[: -len("index.html")]
         pages.append(("/handbok/" + relative, html_file))
     return pages
+
+
+def site_csp():
+    """The CSP that netlify.toml sends for every path, on one line."""
+    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    for rule in config.get("headers", []):
+        if rule.get("for") == "/*" and "Content-Security-Policy" in rule.get("values", {}):
+            directives = [d.strip() for d in rule["values"]["Content-Security-Policy"].split(";")]
+            # Plain-HTTP loopback test server: upgrading requests to HTTPS would break every load.
+            return "; ".join(d for d in directives if d and d != "upgrade-insecure-requests")
+    pytest.fail("netlify.toml has no Content-Security-Policy for /*")
+
+
+@pytest.fixture(scope="session")
+def served_handbook(built_handbook):
+    """Serve the built handbook at http://127.0.0.1:<port>/handbok/ with the site's CSP."""
+    policy = site_csp()
+
+    class WithPolicy(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            self.send_header("Content-Security-Policy", policy)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(WithPolicy, directory=str(built_handbook.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/handbok/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def handbook_browser(chromium_path):
+    """Debian's Chromium through Playwright (the `chromium_path` fixture skips without it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path)
+        try:
+            yield browser
+        finally:
+            browser.close()
