@@ -298,6 +298,8 @@ def serve(port=8000):
     if not build(search=True):
         progress("build failed: serving the last good output, if any")
     os.environ.setdefault("CALLS_FILE", str(OUTPUT / "calls.json"))
+    # The preview is plain HTTP on loopback; a Secure session cookie would not come back.
+    os.environ.setdefault("FORMSVC_SECURE_COOKIES", "0")
     stop = threading.Event()
     watcher = threading.Thread(target=watch_and_rebuild, args=(stop,), daemon=True)
     watcher.start()

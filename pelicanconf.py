@@ -76,6 +76,8 @@ DRAFT_URL = "utkast/{slug}/"
 DRAFT_SAVE_AS = "utkast/{slug}/index.html"
 DRAFT_PAGE_URL = "utkast/sidor/{slug}/"
 DRAFT_PAGE_SAVE_AS = "utkast/sidor/{slug}/index.html"
+DRAFT_CALL_URL = "utkast/utlysningar/{slug}/"
+DRAFT_CALL_SAVE_AS = "utkast/utlysningar/{slug}/index.html"
 
 # Direct templates: home at /, the paginated news list (index.html) at
 # /nyheter/, and the overview pages. NAME_SAVE_AS/NAME_URL per template.

@@ -17,3 +17,8 @@ SITEURL = os.environ.get("SIM_SITEURL", "https://sim.example.se").strip().rstrip
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 PUBLISH_MODE = True
+# Drafts (Status: draft) are previewed locally under /utkast/ but never
+# published: an empty SAVE_AS makes Pelican skip writing them.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_CALL_SAVE_AS = ""

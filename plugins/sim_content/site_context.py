@@ -34,8 +34,9 @@ def mark_call(content):
         return
     content.template = "call"
     content.is_call = True
-    content.override_url = content.settings["CALL_URL"].format(slug=content.slug)
-    content.override_save_as = content.settings["CALL_SAVE_AS"].format(slug=content.slug)
+    prefix = "DRAFT_CALL" if content.status == "draft" else "CALL"
+    content.override_url = content.settings[f"{prefix}_URL"].format(slug=content.slug)
+    content.override_save_as = content.settings[f"{prefix}_SAVE_AS"].format(slug=content.slug)
 
 
 def collect_calls(generator):
@@ -49,6 +50,9 @@ def collect_calls(generator):
     for page in published_calls:
         page.call = call_from_page(page, generator.settings, now)
         calls.append(page.call)
+    for page in generator.draft_pages:  # previewed with the call template, never listed
+        if getattr(page, "is_call", False):
+            page.call = call_from_page(page, generator.settings, now)
     calls_open, calls_upcoming, calls_closed = group_calls(calls)
     generator.context.update(
         pages=generator.pages,

@@ -135,3 +135,26 @@ def test_clean_removes_output_and_leftovers(repo_copy):
     (repo_copy / ".output-stale").mkdir()
     assert run_build(repo_copy, "clean").returncode == 0
     assert not (repo_copy / "output").exists() and not (repo_copy / ".output-stale").exists()
+
+
+def test_drafts_are_previewed_locally_but_never_published(repo_copy):
+    news = repo_copy / "content" / "nyheter" / "2026-11-25-utkast.md"
+    news.write_text("Title: Hemligt utkast\nDate: 2026-11-25\nAuthor: SIM-redaktionen\nCategory: Industri\n"
+                    "Summary: Inte klart.\nSlug: hemligt-utkast\nStatus: draft\n\nText.\n", encoding="utf-8")
+    call = repo_copy / "content" / "utlysningar" / "utkast.md"
+    call.write_text("Title: Utkast till utlysning\nOpens: 2027-05-01 08:00\nDeadline: 2027-06-01 16:00\n"
+                    "Area: Finansiering\nAudience: Alla\nSummary: Inte klar.\nSlug: utkast-utlysning\n"
+                    "Status: draft\n\nText.\n", encoding="utf-8")
+    build_ok(repo_copy, *FAST)
+    local = repo_copy / "output"
+    assert (local / "utkast" / "hemligt-utkast" / "index.html").is_file()
+    assert (local / "utkast" / "utlysningar" / "utkast-utlysning" / "index.html").is_file()
+    assert not (local / "utlysningar" / "utkast-utlysning").exists()
+    slugs = {c["slug"] for c in json.loads((local / "calls.json").read_text(encoding="utf-8"))["calls"]}
+    assert "utkast-utlysning" not in slugs
+    assert "hemligt-utkast" not in (local / "feeds" / "nyheter.atom.xml").read_text(encoding="utf-8")
+
+    build_ok(repo_copy, "--publish", *FAST, env={"FORMSVC_URL": "https://formular.test"})
+    published = repo_copy / "output"
+    assert not (published / "utkast").exists()
+    assert "utkast" not in (published / "sitemap.xml").read_text(encoding="utf-8")
