@@ -177,8 +177,10 @@ class IncrementalSite:
         """Send `initialized` as a fresh Pelican would: our plugin validates all content and sets "now"."""
         if self.pelican is None:
             self.pelican = Pelican(self.settings)
-        else:
-            signals.initialized.send(self.pelican)
+            return
+        assets_before = self.settings.get("SIM_ASSETS")
+        signals.initialized.send(self.pelican)
+        _carry_over_assets(assets_before, self.settings.get("SIM_ASSETS"))
 
     def _generators(self):
         context = self.settings.copy()
@@ -225,6 +227,20 @@ class IncrementalSite:
                 deleted.append(path)
                 _remove_empty_parents(os.path.dirname(path), self.output_path)
         return deleted
+
+
+def _carry_over_assets(before, after):
+    """Keep the theme assets earlier builds handed out.
+
+    Our plugin's `asset()` records the files templates ask for while rendering
+    and, at the end of the build, writes their fingerprinted copies and removes
+    the plain ones. A page we skip does not ask, so without this its asset
+    would be left under its plain name. The theme cannot change within one
+    engine (a theme change starts a new one), so the old names are still right.
+    """
+    if before is not None and after is not None and before is not after:
+        for source, target in getattr(before, "used", {}).items():
+            after.used.setdefault(source, target)
 
 
 def _static_outputs(context, output_path):
