@@ -63,7 +63,9 @@ class _LastBuild:
 class IncrementalSite:
     """One Pelican site kept warm between builds of a preview session."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, clean_first=False, keep=()):
+        """`clean_first`: empty the output folder (except the names in `keep`) on the
+        first build, once the content has validated, so no stale file survives."""
         # Pelican's own content cache would only add disk I/O on top of ours.
         settings = dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
         self.settings = settings
@@ -75,9 +77,19 @@ class IncrementalSite:
         self._template_variables = {}
         self._builds = 0
         self._last = None  # generators and writer records of the last full build
+        self._clean_first = clean_first
+        self._keep = tuple(keep)
 
     def build(self):
-        """Bring the output folder up to date with the sources; return a BuildReport."""
+        """Bring the output folder up to date with the sources; return a BuildReport.
+
+        Raises what Pelican or a plugin raises (ContentInvalid for bad content);
+        until a build succeeds again, every update takes this full path.
+        """
+        self._last = None  # set again only when this build succeeds
+        return self._build()
+
+    def _build(self):
         started = time.perf_counter()
         self.sources.begin_build()
         self._start_pelican_build()
@@ -201,10 +213,15 @@ class IncrementalSite:
             raise RuntimeError("Pelican produced no article or page generator")
         return generators
 
+    def knows(self, path):
+        """True if `path` was a source of the last build, or if there is no good build to go by."""
+        return self._last is None or self._last.generator_of(os.path.abspath(path)) is not None
+
     def _clean_output_once(self):
-        """Honour DELETE_OUTPUT_DIRECTORY like Pelican.run, but only on the first build."""
-        if self.settings.get("DELETE_OUTPUT_DIRECTORY") and os.path.isdir(self.output_path):
-            clean_output_dir(self.output_path, self.settings.get("OUTPUT_RETENTION", []))
+        """Empty the output folder before the first build, like Pelican's DELETE_OUTPUT_DIRECTORY."""
+        if (self._clean_first or self.settings.get("DELETE_OUTPUT_DIRECTORY")) and os.path.isdir(self.output_path):
+            keep = list(self._keep) + list(self.settings.get("OUTPUT_RETENTION", []))
+            clean_output_dir(self.output_path, keep)
 
     def _page_key_function(self, fingerprint):
         def page_key(template, localcontext, path):

@@ -1,0 +1,104 @@
+"""Live reload for the preview: a Server-Sent Events endpoint and a tiny script.
+
+The dev server adds `<script src="/__livereload.js"></script>` to HTML
+responses as it serves them, so the files in output/ stay byte-identical to a
+full build. The script listens on `/__livereload` and reloads the page when a
+rebuild sends "changed".
+"""
+
+import re
+import threading
+
+from werkzeug.wrappers import Request, Response
+
+SCRIPT_PATH = "/__livereload.js"
+EVENTS_PATH = "/__livereload"
+SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+# EventSource reconnects by itself (e.g. after the server restarts).
+SCRIPT = (
+    "(function () {\n"
+    "  if (!window.EventSource) { return; }\n"
+    f"  var source = new EventSource('{EVENTS_PATH}');\n"
+    "  source.addEventListener('changed', function () { window.location.reload(); });\n"
+    "}());\n"
+)
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+class ReloadBroadcaster:
+    """Counts rebuilds; every open event stream waits for the count to move."""
+
+    def __init__(self, keepalive_seconds=15.0):
+        self._generation = 0
+        self._condition = threading.Condition()
+        self._closed = False
+        self.keepalive_seconds = keepalive_seconds
+
+    @property
+    def generation(self):
+        with self._condition:
+            return self._generation
+
+    def notify(self):
+        """Tell every connected browser that the output changed."""
+        with self._condition:
+            self._generation += 1
+            self._condition.notify_all()
+
+    def close(self):
+        """End all streams (server shutdown)."""
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+
+    def stream(self):
+        """Yield SSE messages: a "changed" event per rebuild, comments as keep-alives."""
+        with self._condition:
+            seen = self._generation
+        yield b"retry: 1000\n\n"
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._closed or self._generation != seen, self.keepalive_seconds)
+                if self._closed:
+                    return
+                current = self._generation
+            if current == seen:
+                yield b": keep-alive\n\n"
+                continue
+            seen = current
+            yield f"event: changed\ndata: {current}\n\n".encode()
+
+
+def inject_script(html):
+    """Return `html` (bytes) with the live-reload script tag before </body> (appended if none)."""
+    match = None
+    for match in _BODY_END.finditer(html):
+        pass
+    if match is None:
+        return html + SCRIPT_TAG
+    return html[: match.start()] + SCRIPT_TAG + html[match.start():]
+
+
+class LiveReloadMiddleware:
+    """WSGI middleware: serves the script and event stream, and injects the tag into HTML."""
+
+    def __init__(self, app, broadcaster):
+        self.app = app
+        self.broadcaster = broadcaster
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == SCRIPT_PATH:
+            response = Response(SCRIPT, mimetype="text/javascript", headers={"Cache-Control": "no-store"})
+            return response(environ, start_response)
+        if path == EVENTS_PATH:
+            response = Response(
+                self.broadcaster.stream(), mimetype="text/event-stream",
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, direct_passthrough=True,
+            )
+            return response(environ, start_response)
+        response = Response.from_app(self.app, environ)
+        # Only full HTML bodies: a 304 has none, and HEAD must not grow one.
+        if response.status_code == 200 and response.mimetype == "text/html" and Request(environ).method != "HEAD":
+            response.set_data(inject_script(response.get_data()))
+        return response(environ, start_response)

@@ -1,0 +1,158 @@
+"""`build.py serve`: the live preview of the site on http://127.0.0.1:<port>.
+
+One process serves output/ (plus the form service, via build.py's app), keeps
+an IncrementalSite warm, and reacts to saved files:
+
+- content/: `IncrementalSite.update()` with the saved paths, then live reload;
+- theme/, plugins/, the settings file: a new IncrementalSite (full render);
+- handbook/: mkdocs in the background.
+
+The pagefind index cannot be updated incrementally, so it is rebuilt in the
+background after the pages are (it does not hold up the reload).
+"""
+
+import os
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from preview.incremental import IncrementalSite
+from preview.livereload import LiveReloadMiddleware, ReloadBroadcaster
+from preview.settings import load_settings
+from preview.tasks import BackgroundTask
+from preview.watch import ChangeCollector
+
+QUIET_PERIOD = 0.05  # seconds without events before a batch of saves is built
+
+
+def log(message):
+    print(f"[preview] {message}", flush=True)
+
+
+class PreviewSession:
+    """Keeps one output folder up to date with a repo's sources."""
+
+    def __init__(self, root, output_dir, config_name="pelicanconf.py", build_handbook=None,
+                 build_search_index=None, broadcaster=None):
+        self.root = Path(root)
+        self.output_dir = Path(output_dir)
+        self.config = self.root / config_name
+        self.content_dir = self.root / "content"
+        self.broadcaster = broadcaster or ReloadBroadcaster()
+        self.handbook = BackgroundTask("handbook", lambda: build_handbook(self.output_dir), log) if build_handbook else None
+        self.search = BackgroundTask("search index", lambda: build_search_index(self.output_dir), log) if build_search_index else None
+        self.site = None
+        self.last_report = None
+
+    def start(self):
+        """First build (full render into the output folder), then handbook and search in the background."""
+        ok = self._new_site()
+        if self.handbook:
+            self.handbook.request()
+        return ok
+
+    def handle(self, changes):
+        """Rebuild for a batch of saved paths (absolute); return True if the output changed."""
+        roots = {self._area(path) for path in changes}
+        if "handbook" in roots and self.handbook:
+            self.handbook.request()
+        if roots & {"theme", "plugins", "settings"}:
+            if "plugins" in roots:
+                log("plugins/ changed: restart `build.py serve` to load new plugin code")
+            return self._new_site()
+        content_changes = [path for path in changes if self._area(path) == "content"]
+        if not content_changes:
+            return "handbook" in roots
+        return self._run(lambda: self.site.update(content_changes) if self.site else None)
+
+    def _new_site(self):
+        def first_build():
+            site = IncrementalSite(load_settings(self.config, self.content_dir, self.output_dir),
+                                   clean_first=True, keep=("handbok", "pagefind"))
+            report = site.build()
+            self.site = site
+            return report
+
+        return self._run(first_build)
+
+    def _run(self, rebuild):
+        started = time.perf_counter()
+        try:
+            report = rebuild()
+        except Exception as error:  # keep serving the last good output whatever went wrong
+            self._print_failure(error)
+            return False
+        if report is None:
+            return self._new_site()
+        self.last_report = report
+        kind = "page update" if report.fast else "rebuild"
+        log(f"{kind}: {len(report.rendered)} written, {report.skipped} unchanged, "
+            f"{len(report.deleted)} removed in {time.perf_counter() - started:.2f} s")
+        self.broadcaster.notify()
+        if self.search:
+            self.search.request()
+        return True
+
+    @staticmethod
+    def _print_failure(error):
+        errors = getattr(error, "errors", None)
+        if errors:  # ContentInvalid: one `path:line: message` per problem, like the full build
+            for item in errors:
+                print(item, file=sys.stderr, flush=True)
+            log(f"{len(errors)} fel i innehållet – förhandsvisningen visar den senaste fungerande versionen")
+        else:
+            traceback.print_exception(error, file=sys.stderr)
+            log("rebuild failed: still serving the last good output")
+
+    def _area(self, path):
+        try:
+            relative = Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return "other"
+        if relative == Path(self.config.name):
+            return "settings"
+        return relative.parts[0] if relative.parts and relative.parts[0] in (
+            "content", "theme", "plugins", "handbook") else "other"
+
+
+def watch(session, stop):
+    """Feed saved files to `session` until `stop` is set (runs in its own thread)."""
+    collector = ChangeCollector(session.root, ("content", "theme", "plugins", "handbook", session.config.name))
+    collector.start()
+    try:
+        while not stop.is_set():
+            changes = collector.next_batch(QUIET_PERIOD, timeout=0.5, is_known=_known_to(session))
+            if changes:
+                session.handle(changes)
+    finally:
+        collector.stop()
+
+
+def _known_to(session):
+    def is_known(path):
+        return session.site is not None and session.site.knows(path)
+    return is_known
+
+
+def serve(root, port, make_app, build_handbook=None, build_search_index=None, output_dir=None):
+    """Build, then serve the live preview on 127.0.0.1:`port` until Ctrl+C."""
+    from werkzeug.serving import run_simple
+
+    output_dir = Path(output_dir or Path(root) / "output")
+    session = PreviewSession(root, output_dir, build_handbook=build_handbook, build_search_index=build_search_index)
+    if not session.start():
+        log("first build failed: serving the last good output, if any")
+    os.environ.setdefault("CALLS_FILE", str(output_dir / "calls.json"))
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(session, stop), daemon=True)
+    watcher.start()
+    app = LiveReloadMiddleware(make_app(output_dir), session.broadcaster)
+    log(f"serving http://127.0.0.1:{port}/ with live reload (Ctrl+C stops)")
+    try:
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+        session.broadcaster.close()
+        watcher.join(timeout=5)

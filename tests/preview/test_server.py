@@ -1,0 +1,108 @@
+"""The preview server over real HTTP: live-reload events after an edit, script only in responses."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from bs4 import BeautifulSoup
+from werkzeug.serving import make_server
+
+from preview.corpus import append_sentence, synthetic_post_path
+from preview.livereload import EVENTS_PATH, SCRIPT_PATH, SCRIPT_TAG, LiveReloadMiddleware
+from preview.server import PreviewSession, watch
+
+pytestmark = pytest.mark.slow
+
+
+def static_app(output_dir):
+    """Serve files from output_dir the simple way build.py does (index.html for folders)."""
+    from werkzeug.utils import send_file
+    from werkzeug.wrappers import Response
+
+    def app(environ, start_response):
+        target = Path(output_dir) / environ["PATH_INFO"].lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            return Response("saknas", status=404)(environ, start_response)
+        return send_file(str(target), environ, max_age=0)(environ, start_response)
+
+    return app
+
+
+@pytest.fixture
+def running_preview(site_copy, tmp_path):
+    """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
+    session = PreviewSession(site_copy, tmp_path / "output")
+    assert session.start()
+    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_app(session.output_dir), session.broadcaster), threaded=True)
+    stop = threading.Event()
+    threads = [threading.Thread(target=server.serve_forever, daemon=True),
+               threading.Thread(target=watch, args=(session, stop), daemon=True)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # let watchdog's observer settle before the test saves files
+    yield session, f"http://127.0.0.1:{server.server_port}"
+    stop.set()
+    session.broadcaster.close()
+    server.shutdown()
+    for thread in threads:
+        thread.join(timeout=5)
+
+
+def read_events(response, wanted, deadline):
+    """Collect SSE event names from a streaming response until `wanted` is seen or time runs out."""
+    seen = []
+    for line in response.iter_lines(decode_unicode=True):
+        if line and line.startswith("event: "):
+            seen.append(line.removeprefix("event: "))
+            if wanted in seen:
+                break
+        if time.monotonic() > deadline:
+            break
+    return seen
+
+
+def test_saving_a_post_sends_changed_and_serves_the_new_text(running_preview, site_copy):
+    session, base = running_preview
+    post = synthetic_post_path(site_copy / "content", 4)
+    with requests.get(base + EVENTS_PATH, stream=True, timeout=30) as events:
+        assert events.headers["Content-Type"].startswith("text/event-stream")
+        append_sentence(post, "Sparad i editorn och synlig direkt.")
+        seen = read_events(events, "changed", time.monotonic() + 30)
+    assert "changed" in seen
+    page = requests.get(base + "/nyheter/syntetiskt-inlagg-4/", timeout=10)
+    assert "Sparad i editorn och synlig direkt." in BeautifulSoup(page.text, "html5lib").get_text()
+    assert session.last_report.fast
+
+
+def test_html_responses_carry_the_script_but_files_do_not(running_preview):
+    session, base = running_preview
+    response = requests.get(base + "/", timeout=10)
+    scripts = [tag.get("src") for tag in BeautifulSoup(response.text, "html5lib").find_all("script")]
+    assert SCRIPT_PATH in scripts
+    on_disk = (session.output_dir / "index.html").read_bytes()
+    assert SCRIPT_TAG not in on_disk
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    feed = requests.get(base + "/feeds/nyheter.atom.xml", timeout=10)
+    assert SCRIPT_TAG not in feed.content
+    script = requests.get(base + SCRIPT_PATH, timeout=10)
+    assert script.headers["Content-Type"].startswith("text/javascript")
+    assert EVENTS_PATH in script.text
+
+
+def test_invalid_save_keeps_serving_the_last_good_page(running_preview, site_copy, capfd):
+    session, base = running_preview
+    post = synthetic_post_path(site_copy / "content", 6)
+    before = requests.get(base + "/nyheter/syntetiskt-inlagg-6/", timeout=10).text
+    generation = session.broadcaster.generation
+    text = post.read_text(encoding="utf-8").replace("Category: ", "Category: Okänd ", 1)
+    post.write_text(text, encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while "syntetisk-0006.md:4:" not in capfd.readouterr().err and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert time.monotonic() < deadline, "the path:line error was not printed"
+    assert session.broadcaster.generation == generation  # no reload into a broken page
+    assert requests.get(base + "/nyheter/syntetiskt-inlagg-6/", timeout=10).text == before
