@@ -12,6 +12,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def write_calls_file(path):
 def service_environment(data_dir, **overrides):
     """The environment every formsvc process of one test shares."""
     data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
     calls_file = data_dir / "calls.json"
     if not calls_file.exists():
         write_calls_file(calls_file)
@@ -102,7 +104,8 @@ class FormService:
     def start(self):
         command = [
             str(VENV_BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-            "--graceful-timeout", "2", "--timeout", "60", "formsvc:create_app()",
+            "--graceful-timeout", "2", "--timeout", "60", "--no-control-socket",
+            "formsvc:create_app()",
         ]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -227,7 +230,7 @@ def reference_from_location(location):
     return location.rstrip("/").rsplit("/", 1)[-1]
 
 
-def run_relay(env, *args, timeout=60, **env_overrides):
+def run_relay(env, *args, timeout=120, **env_overrides):
     """One `flask --app formsvc relay` subprocess; returns CompletedProcess."""
     relay_env = dict(env, **{key: str(value) for key, value in env_overrides.items()})
     return subprocess.run(
@@ -300,3 +303,11 @@ def relay_until_settled(env, passes=6):
         assert result.returncode == 0, result.stdout + result.stderr
         states = outbox_states(env)
     return states
+
+
+def assert_each_delivered_once(env, references):
+    """Relay what is left, then: every outbox row done, and the workbook holds
+    exactly these references, each once."""
+    assert relay_until_settled(env) == {"done": len(references)}
+    in_sheet = Counter(workbook_references(env["SHEET_PATH"]))
+    assert in_sheet == Counter(references), "rows duplicated or lost"

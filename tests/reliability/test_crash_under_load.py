@@ -16,9 +16,9 @@ from reliability_harness import (
     workbook_references,
 )
 
-SIGNUPS = 300
+SIGNUPS = 200
 CLIENT_THREADS = 16
-KILL_AFTER_ACKNOWLEDGED = 100
+KILL_AFTER_ACKNOWLEDGED = 70
 WAIT_SECONDS = 60
 
 

@@ -1,9 +1,13 @@
 """Guarantee: nothing the public sends harms staff or other visitors. Every
-hostile value on every field, sent over real HTTP, is refused (4xx or the form
-again with errors) or stored and neutralised in the workbook; never a 5xx,
-never live markup on a page."""
+hostile request below, sent over real HTTP, is refused (4xx, or the form again
+with its error summary) or stored and neutralised in the workbook; never a
+5xx, never live markup on a page.
 
-from urllib.parse import urlencode
+The whole campaign runs once per module (a few hundred POSTs from four
+clients); the parametrized tests then judge one request each, and one test
+relays the accepted sign-ups and inspects the workbook."""
+
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,35 +21,10 @@ from reliability_harness import (
     service_environment,
     workbook_rows,
 )
+from hostile_corpus import CASES, FILE_UPLOAD_CRASHES, PAYLOAD_MARK
 
-PAYLOAD_MARK = "xss-payload-7731"
-HOSTILE_VALUES = {
-    "formula": "=1+1",
-    "plus": "+1+1",
-    "minus": "-1+1",
-    "at": "@SUM(A1:A9)",
-    "tab-formula": "\t=1+1",
-    "cr-formula": "\r=1+1",
-    "space-formula": " =1+1",
-    "spaces-dde": "   +cmd|' /C calc'!A0",
-    "quoted-hyperlink": '"=HYPERLINK(""http://evil.example"",""klicka här"")"',
-    "apostrophe-formula": "'=1+1",
-    "script": f"<script>alert('{PAYLOAD_MARK}')</script>",
-    "attribute-breakout": f'"><img src=x onerror=alert("{PAYLOAD_MARK}")>',
-    "crlf": "rad ett\r\nSet-Cookie: evil=1\r\n=1+1",
-    "nul": "före\x00efter",
-    "controls": "a\x01b\x07c\x1bd\x7fe",
-    "rtl-override": "faktura\u202efdp.exe",
-    "homoglyph-email": "\u0430nna@ex\u0430mple.se",
-    "very-long": "A" * 100_000,
-    "long-under-limit": "=" + "B" * 20_000,
-}
-FORM_FIELDS = (
-    "company", "org_number", "municipality", "employees", "industry", "contact_name",
-    "role", "email", "phone", "areas", "message", "consent", "call", "website",
-    "started", "csrf_token",
-)
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+CLIENTS = 4
 
 
 @pytest.fixture(scope="module")
@@ -58,140 +37,103 @@ def service(tmp_path_factory):
         running.stop()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("field", FORM_FIELDS)
-def test_hostile_values_on_each_field_are_refused_or_neutralised(service, field):
-    client = SignupClient(service.base_url, call_slug=OPEN_CALL_SLUG)
-    accepted = []
-    for label, value in HOSTILE_VALUES.items():
-        response = client.post(dict(client.fetch_form(), **{field: value}))
-        _assert_safe_answer(client, response, f"{field}={label}")
+@pytest.fixture(scope="module")
+def answers(service):
+    """{case id: Answer} for every case in the corpus."""
+    ids = list(CASES)
+    shares = [ids[start::CLIENTS] for start in range(CLIENTS)]
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = {}
+        for share in pool.map(lambda share: _send_share(service.base_url, share), shares):
+            results.update(share)
+    return results
+
+
+class Answer:
+    def __init__(self, response, thanks=None):
+        self.status = response.status_code
+        self.text = response.text
+        self.location = response.headers.get("Location")
+        self.thanks = thanks
+
+
+def _send_share(base_url, case_ids):
+    client = SignupClient(base_url, call_slug=OPEN_CALL_SLUG)
+    valid = client.fetch_form()
+    results = {}
+    for case_id in case_ids:
+        response = CASES[case_id].send(client, dict(valid))
+        thanks = None
         if response.status_code == 303:
-            accepted.append(reference_from_location(response.headers["Location"]))
-    _assert_neutralised_in_sheet(service.env, accepted)
+            thanks = client.session.get(base_url + response.headers["Location"], timeout=10)
+        results[case_id] = Answer(response, thanks)
+    return results
+
+
+def _case_params():
+    file_crash = pytest.mark.xfail(strict=True, reason="a file part in a text field crashes the form "
+                                                       "filters with a 500; requested (H6-4)")
+    return [
+        pytest.param(case_id, id=case_id, marks=file_crash if case_id in FILE_UPLOAD_CRASHES else ())
+        for case_id in CASES
+    ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("encoded", [b"%FF%FE%FD", b"\xff\xfe\xc3\x28", b"%C0%AF", b"%ED%A0%80"],
-                         ids=["percent-invalid", "raw-invalid", "overlong", "surrogate"])
-@pytest.mark.parametrize("field", ["company", "contact_name", "message", "email"])
-def test_invalid_utf8_is_refused_or_stored_safely(service, field, encoded):
-    client = SignupClient(service.base_url)
-    answers = client.fetch_form()
-    answers.pop(field)
-    body = urlencode(answers, doseq=True).encode("ascii") + b"&" + field.encode() + b"=" + encoded
-    response = client.post(body, headers={"Content-Type": "application/x-www-form-urlencoded"})
-    _assert_safe_answer(client, response, f"{field} with {encoded!r}")
+@pytest.mark.parametrize("case_id", _case_params())
+def test_request_is_refused_or_accepted_safely(answers, case_id):
+    answer = answers[case_id]
+    assert answer.status < 500
+    assert answer.status in (200, 303) or 400 <= answer.status < 500
+    if answer.status == 200:
+        assert 'class="error-summary"' in answer.text, "200 without an error summary"
+    if CASES[case_id].must_refuse:
+        assert answer.status != 303, "accepted although it must be refused"
+    _assert_no_live_payload(answer.text)
+    if answer.thanks is not None:
+        assert answer.thanks.status_code == 200
+        _assert_no_live_payload(answer.thanks.text)
 
 
 @pytest.mark.slow
-def test_huge_multi_valued_areas_field(service):
-    client = SignupClient(service.base_url)
-    answers = list(client.fetch_form().items())
-    answers = [(name, value) for name, value in answers if name != "areas"]
-    answers += [("areas", f"=Område {number}") for number in range(1000)]
-    response = client.post(answers)
-    _assert_safe_answer(client, response, "1000 areas")
-    assert response.status_code != 303, "made-up areas were accepted"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("field", FORM_FIELDS)
-def test_missing_field(service, field):
-    client = SignupClient(service.base_url, call_slug=OPEN_CALL_SLUG)
-    answers = client.fetch_form()
-    answers.pop(field, None)
-    response = client.post(answers)
-    _assert_safe_answer(client, response, f"without {field}")
-    if field in ("company", "org_number", "email", "consent", "csrf_token", "started", "areas"):
-        assert response.status_code != 303, f"sign-up without {field} accepted"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("field", FORM_FIELDS)
-def test_duplicated_field(service, field):
-    client = SignupClient(service.base_url, call_slug=OPEN_CALL_SLUG)
-    answers = list(client.fetch_form().items())
-    answers.append((field, HOSTILE_VALUES["formula"]))
-    response = client.post(answers)
-    _assert_safe_answer(client, response, f"{field} twice")
-    if response.status_code == 303:
-        _assert_neutralised_in_sheet(service.env, [reference_from_location(response.headers["Location"])])
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "application/xml", ""])
-def test_wrong_content_type(service, content_type):
-    client = SignupClient(service.base_url)
-    body = urlencode(client.fetch_form()).encode()
-    response = client.post(body, headers={"Content-Type": content_type})
-    _assert_safe_answer(client, response, content_type or "no content type")
-    assert response.status_code != 303
-
-
-@pytest.mark.slow
-def test_json_body(service):
-    client = SignupClient(service.base_url)
-    response = client.post(json=client.fetch_form())
-    _assert_safe_answer(client, response, "JSON body")
-    assert response.status_code != 303
-
-
-@pytest.mark.slow
-def test_multipart_body_with_hostile_file(service):
-    client = SignupClient(service.base_url)
-    answers = dict(client.fetch_form(), company=HOSTILE_VALUES["formula"])
-    files = {"message": ("=cmd.xlsx", b"=1+1\r\n<script>", "application/vnd.ms-excel")}
-    response = client.post(answers, files=files)
-    _assert_safe_answer(client, response, "multipart")
-    if response.status_code == 303:
-        _assert_neutralised_in_sheet(service.env, [reference_from_location(response.headers["Location"])])
+def test_accepted_hostile_values_are_neutralised_in_the_workbook(service, answers):
+    accepted = {
+        reference_from_location(answer.location): case_id
+        for case_id, answer in answers.items() if answer.status == 303
+    }
+    assert "company=formula" in accepted.values(), "the corpus never reached the workbook"
+    result = run_relay(service.env)
+    assert result.returncode == 0, result.stderr
+    rows = {row["Referens"].value: row for row in workbook_rows(service.env["SHEET_PATH"])}
+    for reference, case_id in accepted.items():
+        assert reference in rows, f"{case_id}: {reference} not delivered"
+        for header, cell in rows[reference].items():
+            assert cell.data_type != "f", f"{case_id} {header}: formula {cell.value!r}"
+            if isinstance(cell.value, str):
+                assert not cell.value.startswith(DANGEROUS_FIRST), f"{case_id} {header}: {cell.value!r}"
+    formula_row = rows[next(ref for ref, case_id in accepted.items() if case_id == "company=formula")]
+    assert formula_row["Företag"].value == "'=1+1", "text changed beyond the neutralising apostrophe"
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="U+FFFE/U+FFFF reach the workbook and make it unloadable; requested (H6-1)")
 def test_xml_illegal_noncharacters_do_not_break_the_workbook(tmp_path, start_service):
     """Its own service and workbook: under the bug the workbook stops loading,
-    which would fail every later test sharing it."""
+    which would spoil the shared workbook of the campaign."""
     env = service_environment(tmp_path / "data")
     client = SignupClient(start_service(env).base_url)
     status, location = client.submit({"company": "Bolaget\uffff AB", "message": "\ufffe=1+1"})
     assert status in (200, 303)
     if status == 303:
-        _assert_neutralised_in_sheet(env, [reference_from_location(location)])
+        assert run_relay(env).returncode == 0
+        references = [row["Referens"].value for row in workbook_rows(env["SHEET_PATH"])]
+        assert references == [reference_from_location(location)]
 
 
-def _assert_safe_answer(client, response, what):
-    status = response.status_code
-    assert status < 500, f"{what}: {status}"
-    assert status in (200, 303) or 400 <= status < 500, f"{what}: {status}"
-    if status == 200:
-        assert 'class="error-summary"' in response.text, f"{what}: 200 without an error summary"
-    _assert_no_live_payload(response.text, what)
-    if status == 303:
-        thanks = client.session.get(client.base_url + response.headers["Location"], timeout=10)
-        assert thanks.status_code == 200, what
-        _assert_no_live_payload(thanks.text, what + " (thank-you page)")
-
-
-def _assert_no_live_payload(html, what):
+def _assert_no_live_payload(html):
     soup = BeautifulSoup(html, "html5lib")
     scripts = [tag for tag in soup.find_all("script") if PAYLOAD_MARK in tag.get_text()]
-    assert not scripts, f"{what}: our <script> came back live"
+    assert not scripts, "our <script> came back live"
     handlers = soup.find_all(lambda tag: any(name.lower().startswith("on") for name in tag.attrs))
-    assert not handlers, f"{what}: element with an event handler attribute: {handlers[:1]}"
-    assert not soup.find_all("img", src="x"), f"{what}: injected <img> came back live"
-
-
-def _assert_neutralised_in_sheet(env, references):
-    if not references:
-        return
-    result = run_relay(env)
-    assert result.returncode == 0, result.stderr
-    rows = {row["Referens"].value: row for row in workbook_rows(env["SHEET_PATH"])}
-    for reference in references:
-        assert reference in rows, f"{reference} not delivered"
-        for header, cell in rows[reference].items():
-            assert cell.data_type != "f", f"{reference} {header}: formula {cell.value!r}"
-            if isinstance(cell.value, str):
-                assert not cell.value.startswith(DANGEROUS_FIRST), f"{reference} {header}: {cell.value!r}"
+    assert not handlers, f"element with an event handler attribute: {handlers[:1]}"
+    assert not soup.find_all("img", src="x"), "the injected <img> came back live"

@@ -10,13 +10,13 @@ non-root user the chmod 0o500 variant runs too."""
 import os
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from reliability_harness import (
     SignupClient,
+    assert_each_delivered_once,
     query,
     reference_from_location,
     relay_until_settled,
@@ -78,8 +78,7 @@ def test_folder_replaced_by_a_file_then_restored(service_env, delivered_once):
         folder.unlink()
         moved_away.rename(folder)
 
-    assert relay_until_settled(service_env) == {"done": 3}
-    assert Counter(workbook_references(service_env["SHEET_PATH"])) == Counter(first + later)
+    assert_each_delivered_once(service_env, first + later)
 
 
 @pytest.mark.slow
@@ -96,8 +95,7 @@ def test_read_only_folder_then_writable_again(service_env, delivered_once):
         assert sheet_path.read_bytes() == before
     finally:
         sheet_path.parent.chmod(0o700)
-    assert relay_until_settled(service_env) == {"done": 3}
-    assert Counter(workbook_references(sheet_path)) == Counter(first + later)
+    assert_each_delivered_once(service_env, first + later)
 
 
 @pytest.mark.slow
@@ -124,8 +122,7 @@ def test_lock_held_by_another_process(service_env, delivered_once):
             holder.kill()
             holder.wait()
 
-    assert relay_until_settled(service_env) == {"done": 3}
-    assert Counter(workbook_references(sheet_path)) == Counter(first + later)
+    assert_each_delivered_once(service_env, first + later)
 
 
 @pytest.mark.slow
@@ -154,5 +151,4 @@ def test_corrupt_workbook_is_never_replaced(service_env, delivered_once):
     sheet_path.write_bytes(good_copy)
     requeued = run_cli(service_env, "requeue")
     assert requeued.returncode == 0, requeued.stderr
-    assert relay_until_settled(service_env) == {"done": 3}
-    assert Counter(workbook_references(sheet_path)) == Counter(first + later)
+    assert_each_delivered_once(service_env, first + later)
