@@ -34,6 +34,7 @@ def load(environ=os.environ):
         "REPO_DIR": repo_dir,
         "DATA_DIR": data_dir,
         "DATABASE": data_dir / "formsvc.sqlite3",
+        "SQLITE_SYNC": environ.get("FORMSVC_SQLITE_SYNC", "FULL").strip().upper(),
         "SECRET_KEY": environ.get("SECRET_KEY") or persistent_secret_key(data_dir),
         "SHEET_BACKEND": environ.get("SHEET_BACKEND", "xlsx").strip().lower(),
         "SHEET_PATH": Path(environ.get("SHEET_PATH") or data_dir / "anmalningar.xlsx"),

@@ -1,5 +1,7 @@
 import stat
 
+import pytest
+
 from formsvc import config
 
 
@@ -33,3 +35,12 @@ def test_environment_overrides(tmp_path):
     assert not settings["RATELIMIT_ENABLED"] and not settings["SESSION_COOKIE_SECURE"]
     assert not settings["RELAY_THREAD"] and settings["SHEET_BACKEND"] == "none"
     assert settings["MAX_ATTEMPTS"] == 3 and settings["TRUSTED_PROXIES"] == 0
+
+
+def test_sqlite_sync_mode_is_checked_at_start(make_app):
+    with pytest.raises(ValueError, match="FORMSVC_SQLITE_SYNC"):
+        make_app(FORMSVC_SQLITE_SYNC="OFF")
+    app = make_app(FORMSVC_SQLITE_SYNC="normal")
+    with app.app_context():
+        from formsvc.db import get_db
+        assert get_db().execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL

@@ -1,0 +1,182 @@
+"""Durable sign-ups per second versus the same app's trivial endpoint.
+
+Starts formsvc under gunicorn on loopback (free port, temporary data folder,
+relay thread off, rate limit off, minimum fill time 0), then runs CLIENTS
+concurrent client threads for SECONDS each against
+  (a) GET /anmalan/health (a tiny JSON answer with two indexed counts), and
+  (b) valid POST /anmalan/ sign-ups, each committed to SQLite (WAL,
+      synchronous=FULL) with its outbox entry before the 303.
+Each client fetches the form once (cookie + CSRF token) and reuses it.
+Prints req/s for both, the ratio (target >= 0.5) and p50/p99 latency of the
+sign-ups (target p99 <= 50 ms). Prints figures; asserts nothing.
+
+    .venv/bin/python bench/formsvc_throughput.py [--seconds 10] [--workers N] [--clients 16] [--sync NORMAL]
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+ANSWERS = {
+    "company": "Mätverkstaden AB", "org_number": "556036-0793", "municipality": "Östersund",
+    "employees": "10–49", "industry": "Tillverkning och industri", "contact_name": "Bo Bench",
+    "role": "Vd", "email": "bo@example.se", "phone": "063-14 20 00",
+    "areas": ["Produktionseffektivisering"], "message": "Mätning.", "consent": "y", "website": "",
+}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_service(data_dir, port, workers, synchronous):
+    calls = data_dir / "calls.json"
+    calls.write_text(json.dumps({"generated": datetime.now(timezone.utc).isoformat(), "calls": []}))
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("FORMSVC_", "SHEET_", "SIM_"))}
+    environment.update(
+        FORMSVC_DATA_DIR=str(data_dir), CALLS_FILE=str(calls), SECRET_KEY="bench-only",
+        FORMSVC_RELAY_THREAD="0", FORMSVC_RATE_LIMIT="off", FORMSVC_MIN_FILL_SECONDS="0",
+        FORMSVC_SECURE_COOKIES="0", FORMSVC_LOG_LEVEL="WARNING", FORMSVC_SQLITE_SYNC=synchronous,
+    )
+    log = open(data_dir / "gunicorn.log", "wb")
+    process = subprocess.Popen(
+        [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--backlog", "256",
+         "formsvc:create_app()"],
+        cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/anmalan/health", timeout=1).ok:
+                return process
+        except requests.RequestException:
+            time.sleep(0.1)
+    stop_service(process)
+    raise RuntimeError("gunicorn did not become healthy in 30 s; see " + str(data_dir / "gunicorn.log"))
+
+
+def stop_service(process):
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def run_clients(clients, seconds, make_request):
+    """Run `clients` threads for `seconds`; return (completed, errors, latencies)."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    start_together = threading.Barrier(clients)
+    stop_at = [0.0]
+
+    def client():
+        session = requests.Session()
+        send = make_request(session)
+        mine, failures = [], 0
+        start_together.wait()
+        if not stop_at[0]:
+            stop_at[0] = time.monotonic() + seconds
+        while time.monotonic() < stop_at[0]:
+            began = time.perf_counter()
+            try:
+                ok = send()
+            except requests.RequestException:
+                ok = False
+            if ok:
+                mine.append(time.perf_counter() - began)
+            else:
+                failures += 1
+        with lock:
+            latencies.extend(mine)
+            errors.append(failures)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return len(latencies), sum(errors), latencies
+
+
+def health_request(base):
+    def make(session):
+        return lambda: session.get(base + "/anmalan/health", timeout=10).status_code == 200
+    return make
+
+
+def signup_request(base):
+    def make(session):
+        html = session.get(base + "/anmalan/", timeout=10).text
+        tokens = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+        data = dict(ANSWERS, **tokens)
+        return lambda: session.post(base + "/anmalan/", data=data, allow_redirects=False,
+                                    timeout=10).status_code == 303
+    return make
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+def report(label, completed, errors, latencies, seconds):
+    rate = completed / seconds
+    print(f"{label:<22} {rate:8.1f} req/s  p50 {percentile(latencies, .5) * 1000:6.1f} ms  "
+          f"p99 {percentile(latencies, .99) * 1000:6.1f} ms  errors {errors}")
+    return rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--sync", choices=("FULL", "NORMAL"), default="FULL",
+                        help="SQLite synchronous mode (formsvc's default is FULL)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="formsvc-bench-") as folder:
+        data_dir = Path(folder)
+        port = free_port()
+        process = start_service(data_dir, port, args.workers, args.sync)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            print(f"gunicorn -w {args.workers} on {base}, {args.clients} clients, {args.seconds:g} s each, "
+                  f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, synchronous={args.sync}")
+            trivial = report("GET /anmalan/health", *run_clients(args.clients, args.seconds, health_request(base)), args.seconds)
+            completed, errors, latencies = run_clients(args.clients, args.seconds, signup_request(base))
+            durable = report("POST sign-up (durable)", completed, errors, latencies, args.seconds)
+            connection = sqlite3.connect(data_dir / "formsvc.sqlite3")
+            stored = connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+            connection.close()
+            print(f"ratio sign-ups/trivial  {durable / trivial:.2f} (target >= 0.5)")
+            print(f"p99 sign-up latency     {percentile(latencies, .99) * 1000:.1f} ms (target <= 50 ms)")
+            print(f"rows in database        {stored} (acknowledged {completed})")
+        finally:
+            stop_service(process)
+
+
+if __name__ == "__main__":
+    main()
