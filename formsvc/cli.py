@@ -36,11 +36,14 @@ def relay_command(loop):
         # On demand means now: entries waiting out a backoff are tried as well.
         click.echo(_summary(relay.run_pass(config, due_only=False)))
         return
-    while True:
-        outcomes = relay.run_pass(config)
-        if outcomes:
-            click.echo(_summary(outcomes))
-        time.sleep(config["RELAY_INTERVAL"])
+    try:
+        while True:
+            outcomes = relay.run_pass(config)
+            if outcomes:
+                click.echo(_summary(outcomes))
+            time.sleep(config["RELAY_INTERVAL"])
+    except KeyboardInterrupt:
+        click.echo("relay stopped")
 
 
 def _summary(outcomes):

@@ -66,7 +66,8 @@ def _signup(call):
         reference = store.save_signup(get_db(), form.answers, call)
     except sqlite3.OperationalError as error:
         log.error("sign-up not stored: %s", error)
-        return _render_form(form, call, notice=STORAGE_FAILED, status=503)
+        page, status = _render_form(form, call, notice=STORAGE_FAILED, status=503)
+        return page, status, {"Retry-After": "30"}
     relay.nudge()
     return redirect(url_for(".thanks", reference=reference), code=303)
 

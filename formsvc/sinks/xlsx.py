@@ -35,7 +35,7 @@ class XlsxSink:
             columns = self._columns(sheet, extend_with=row.keys())
             if row[REFERENCE_HEADER] in self._references(sheet, columns):
                 return  # an earlier attempt got this far: retry-safe
-            target_row = sheet.max_row + 1
+            target_row = self._last_used_row(sheet) + 1
             for header, value in row.items():
                 text = neutralise(value)
                 if text:
@@ -141,6 +141,14 @@ class XlsxSink:
                 sheet.cell(row=1, column=last, value=header)
                 columns[header] = last
         return columns
+
+    @staticmethod
+    def _last_used_row(sheet):
+        """max_row counts rows staff only formatted; append below the last row with a value."""
+        for index in range(sheet.max_row, 1, -1):
+            if any(cell.value is not None for cell in sheet[index]):
+                return index
+        return 1
 
     @staticmethod
     def _references(sheet, columns):

@@ -30,7 +30,7 @@ def test_locked_database_gives_503_keeps_what_was_typed_and_stores_nothing(app, 
         blocker.execute("ROLLBACK")
         blocker.close()
     assert response.status_code == 503
-    assert "Location" not in response.headers
+    assert "Location" not in response.headers and response.headers["Retry-After"] == "30"
     page = soup(response)
     assert page.title.get_text().startswith("Fel: ")
     assert "försök igen" in page.find(class_="error-summary").get_text()

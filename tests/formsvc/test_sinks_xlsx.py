@@ -3,6 +3,7 @@ import os
 import pytest
 from filelock import FileLock
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import PatternFill
 
 from formsvc.sinks import HEADERS, SheetBusy, SheetError
 from formsvc.sinks.xlsx import XlsxSink
@@ -103,3 +104,15 @@ def test_remove_and_find_by_email_keep_other_rows_and_file_mode(path):
     assert [r["Referens"].value for r in sheet_rows(path)] == ["SIM-BBBB-BBBB"]
     assert path.stat().st_mode & 0o777 == 0o600
     assert sink.remove(["SIM-AAAA-AAAA"]) == []
+
+
+def test_rows_staff_only_formatted_do_not_push_new_rows_down(path):
+    sink = XlsxSink(path)
+    sink.deliver(row("SIM-AAAA-AAAA"))
+    workbook = load_workbook(path)
+    for index in range(2, 40):
+        workbook.worksheets[0].cell(row=index, column=1).fill = PatternFill("solid", fgColor="FFFF00")
+    workbook.save(path)
+    sink.deliver(row("SIM-BBBB-BBBB"))
+    sheet = load_workbook(path).worksheets[0]
+    assert sheet.cell(row=3, column=1).value == "SIM-BBBB-BBBB"
