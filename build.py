@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -32,9 +31,9 @@ HANDBOOK_CONFIG = ROOT / "handbook" / "mkdocs.yml"
 WATCHED = ("content", "theme", "handbook")
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from sim_content.schema import CONTENT_DIRS, SCHEMA  # noqa: E402
+from sim_content.preview_app import static_site_app  # noqa: E402
+from sim_content.scaffold import first_author, new_content_file  # noqa: E402
 from sim_content.settings_env import SettingsError  # noqa: E402
-from sim_content.slugs import slugify  # noqa: E402
 from sim_content.timeutil import build_now  # noqa: E402
 from sim_content.validate import ContentInvalid, validate_content  # noqa: E402
 
@@ -171,56 +170,19 @@ def clean():
             progress(f"removed {path.relative_to(ROOT)}")
 
 
-def default_author():
-    """Return env SIM_AUTHOR, or the name in the first author file."""
-    from sim_content.headers import read_header
-
-    if os.environ.get("SIM_AUTHOR", "").strip():
-        return os.environ["SIM_AUTHOR"].strip()
-    for path in sorted((CONTENT / CONTENT_DIRS["author"]).glob("*.md")):
-        title = read_header(path).get("title")
-        if title and title.value:
-            return title.value
-    return "SIM-redaktionen"
-
-
-def scaffold_header(kind, title, slug, now):
-    """Return the header lines of a new file: every required field with a usable value."""
-    opens = (now + timedelta(days=7)).replace(hour=8, minute=0)
-    values = {
-        "Title": title,
-        "Slug": slug,
-        "Date": now.strftime("%Y-%m-%d"),
-        "Author": default_author(),
-        "Opens": opens.strftime("%Y-%m-%d %H:%M"),
-        "Deadline": (opens + timedelta(days=30)).replace(hour=16).strftime("%Y-%m-%d %H:%M"),
-    }
-    lines = []
-    for field in SCHEMA[kind]:
-        if field.required or field.name in ("Slug", "Tags") or (kind == "news" and field.name == "Date"):
-            lines.append(f"{field.name}: {values.get(field.name, field.example)}")
-    return lines
-
-
 def new(kind, title):
     """Scaffold a news post or call with today's date; refuse to overwrite. Return the path or None."""
-    schema_kind = {"news": "news", "call": "call"}[kind]
-    slug = slugify(title)
-    if not slug:
+    author = os.environ.get("SIM_AUTHOR", "").strip() or first_author(CONTENT)
+    try:
+        path, text = new_content_file(kind, title, CONTENT, build_now(), author)
+    except ValueError:
         print(f"Rubriken {title!r} ger ingen adress – använd bokstäver eller siffror.", file=sys.stderr)
         return None
-    now = build_now()
-    folder = CONTENT / CONTENT_DIRS[schema_kind]
-    name = f"{now:%Y-%m-%d}-{slug}.md" if kind == "news" else f"{slug}.md"
-    path = folder / name
     if path.exists():
         print(f"{path.relative_to(ROOT)} finns redan – välj en annan rubrik eller redigera filen.", file=sys.stderr)
         return None
-    body = "Skriv texten här. Ändra Summary, Category och Tags i huvudet ovan innan du publicerar.\n"
-    if kind == "call":
-        body = "Beskriv vad företaget får, vem som kan anmäla sig och hur urvalet går till.\n"
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(scaffold_header(schema_kind, title, slug, now)) + "\n\n" + body, encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
     print(f"Skapade {path.relative_to(ROOT)}")
     return path
 
@@ -231,46 +193,27 @@ def rebuild_preview():
 
 
 def make_app(output_dir):
-    """WSGI app: /anmalan/* goes to formsvc when importable, everything else is output/."""
-    from werkzeug.security import safe_join
-    from werkzeug.utils import send_file
-    from werkzeug.wrappers import Request, Response
-
+    """WSGI app for serve: output/ plus formsvc on /anmalan/* when it imports."""
     try:
         from formsvc import create_app
         forms = create_app()
     except Exception as error:  # formsvc may be missing or half-written during development
         print(f"WARNING: form service not available ({error!r}); serving the static site only.")
         forms = None
-
-    def app(environ, start_response):
-        request = Request(environ)
-        if forms is not None and (request.path == "/anmalan" or request.path.startswith("/anmalan/")):
-            return forms(environ, start_response)
-        target = safe_join(str(output_dir), request.path.lstrip("/"))
-        if target and os.path.isdir(target):
-            if not request.path.endswith("/"):
-                return Response(status=301, headers={"Location": request.path + "/"})(environ, start_response)
-            target = os.path.join(target, "index.html")
-        if target and os.path.isfile(target):
-            return send_file(target, environ, max_age=0)(environ, start_response)
-        missing = Path(output_dir) / "404.html"
-        body = missing.read_bytes() if missing.exists() else b"404"
-        return Response(body, status=404, mimetype="text/html")(environ, start_response)
-
-    return app
+    return static_site_app(output_dir, forms)
 
 
-def watch_and_rebuild(stop):
-    """Rebuild whenever content/, theme/ or handbook/ change, until `stop` is set."""
+def start_watching(changed):
+    """Start a watchdog observer that sets `changed` when content/, theme/ or handbook/ change."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
-    changed = threading.Event()
-
     class OnChange(FileSystemEventHandler):
         def on_any_event(self, event):
-            if not event.is_directory and event.event_type != "opened":
+            name = Path(event.src_path).name
+            # Bytecode caches and editor swap/backup files are not edits.
+            noise = "__pycache__" in event.src_path or name.startswith(".") or name.endswith("~")
+            if not (event.is_directory or noise or event.event_type in ("opened", "closed_no_write")):
                 changed.set()
 
     observer = Observer()
@@ -278,37 +221,41 @@ def watch_and_rebuild(stop):
         if (ROOT / folder).is_dir():
             observer.schedule(OnChange(), str(ROOT / folder), recursive=True)
     observer.start()
-    try:
-        while not stop.is_set():
-            if changed.wait(timeout=0.5):
-                time.sleep(0.2)  # let an editor finish writing several files
-                changed.clear()
-                progress("change detected, rebuilding")
-                if not rebuild_preview():
-                    progress("rebuild failed: still serving the last good output")
-    finally:
-        observer.stop()
-        observer.join(timeout=5)
+    return observer
+
+
+def rebuild_on_change(changed, stop):
+    """Run rebuild_preview() after each burst of changes, until `stop` is set."""
+    while not stop.is_set():
+        if changed.wait(timeout=0.5):
+            time.sleep(0.2)  # let an editor finish writing several files
+            changed.clear()
+            progress("change detected, rebuilding")
+            if not rebuild_preview():
+                progress("rebuild failed: still serving the last good output")
 
 
 def serve(port=8000):
     """Build, then serve site and forms on 127.0.0.1:`port`, rebuilding on change."""
     from werkzeug.serving import run_simple
 
+    changed, stop = threading.Event(), threading.Event()
+    observer = start_watching(changed)  # before the first build, so no edit is missed
     if not build(search=True):
         progress("build failed: serving the last good output, if any")
     os.environ.setdefault("CALLS_FILE", str(OUTPUT / "calls.json"))
     # The preview is plain HTTP on loopback; a Secure session cookie would not come back.
     os.environ.setdefault("FORMSVC_SECURE_COOKIES", "0")
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(stop,), daemon=True)
-    watcher.start()
+    rebuilder = threading.Thread(target=rebuild_on_change, args=(changed, stop), daemon=True)
+    rebuilder.start()
     print(f"Serving http://127.0.0.1:{port}/ (Ctrl+C stops)")
     try:
         run_simple("127.0.0.1", port, make_app(OUTPUT), threaded=True, use_reloader=False)
     finally:
         stop.set()
-        watcher.join(timeout=5)
+        observer.stop()
+        observer.join(timeout=5)
+        rebuilder.join(timeout=5)
 
 
 def parse_args(argv):
