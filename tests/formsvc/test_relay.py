@@ -132,7 +132,7 @@ def test_backoff_grows_and_is_capped(attempts):
 
 
 def test_background_thread_delivers_after_a_signup(make_app):
-    app = make_app(FORMSVC_RELAY_THREAD=1, FORMSVC_RELAY_INTERVAL=0.05)
+    app = make_app(FORMSVC_RELAY_THREAD=1, FORMSVC_RELAY_INTERVAL=0.2)
     client = app.test_client()
     assert submit(client).status_code == 303
     deadline = time.monotonic() + 20
