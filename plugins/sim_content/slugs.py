@@ -14,6 +14,7 @@ SLUG_SUBSTITUTIONS = [
     (r"(?u)\A\s*", ""),
     (r"(?u)\s*\Z", ""),
     (r"[-\s]+", "-"),
+    (r"\A-+|-+\Z", ""),  # "– Nyhet –" must not give "-nyhet-"
 ]
 
 

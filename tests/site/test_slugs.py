@@ -13,6 +13,8 @@ from sim_content.slugs import slugify
     ("ÅÄÖ åäö", "aao-aao"),
     ('<script>alert("x")</script> Räksmörgås', "alertx-raksmorgas"),
     ("!!!", ""),
+    ("– Nyhet –", "nyhet"),
+    ("–––", ""),
 ])
 def test_transliterates_and_cleans(title, slug):
     assert slugify(title) == slug
