@@ -189,7 +189,7 @@ def new(kind, title):
 
 def rebuild_preview():
     """Rebuild for `serve` (kept separate so a faster incremental rebuild can replace it)."""
-    return build(search=False, handbook=True)
+    return build(search=True, handbook=True)
 
 
 def make_app(output_dir):
