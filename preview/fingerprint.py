@@ -49,11 +49,14 @@ def template_variables(environment, template_name, _seen=None):
 class Fingerprinter:
     """Digests of context values for one build; memoised per object identity."""
 
-    def __init__(self, shared_context, source_digest, url_map_digest):
+    def __init__(self, shared_context, source_digest, url_map_digest, content_memo=None):
         self._shared = shared_context  # the context every page starts from
         self._source_digest = source_digest  # callable: source path -> str or None
         self._url_map_digest = url_map_digest  # callable: () -> str
         self._memo = {}
+        # id(Content) -> (Content, fingerprint); the engine may carry it across
+        # builds when it knows which objects changed.
+        self._content_memo = {} if content_memo is None else content_memo
         self._shared_memo = {}  # name -> fingerprint of the shared context's value
         self._keepalive = []  # ids are only unique while their objects live
 
@@ -122,7 +125,7 @@ class Fingerprinter:
         if isinstance(value, URLWrapper):
             return f"{type(value).__name__}:{value.name}:{value.slug}"
         if isinstance(value, Content):
-            return self._content_reference(value) if shallow else self._memoised(value, False, self._content)
+            return self._content_reference(value) if shallow else self._deep_content(value)
         if isinstance(value, Page):
             return self._memoised(value, False, self._page)
         if isinstance(value, Paginator):
@@ -153,6 +156,13 @@ class Fingerprinter:
     def _content_reference(self, content):
         source = self._source_digest(content.source_path) or self._unknown()
         return f"{type(content).__name__}:{content.source_path}:{source}"
+
+    def _deep_content(self, content):
+        entry = self._content_memo.get(id(content))
+        if entry is None or entry[0] is not content:
+            entry = (content, self._content(content))
+            self._content_memo[id(content)] = entry
+        return entry[1]
 
     def _content(self, content):
         parts = [self._content_reference(content)]

@@ -77,6 +77,7 @@ class IncrementalSite:
         self._template_variables = {}
         self._builds = 0
         self._last = None  # generators and writer records of the last full build
+        self._content_fingerprints = {}
         self._clean_first = clean_first
         self._keep = tuple(keep)
 
@@ -139,17 +140,18 @@ class IncrementalSite:
             return self.build()
         self.sources.begin_build()
         context = self._last.generators[0].context
-        writer = self._writer(context)
+        self._forget_fingerprints_of(content for content, _ in edited.values())
+        affected = {
+            page for page, sources in self._last.writer.page_sources.items()
+            if any(path in group for group in sources for path in edited)
+        }
+        writer = self._writer(context, only=affected)
         for path, (content, generator) in edited.items():
             fresh = generator.readers.read_file(
                 base_path=generator.path, path=path, content_class=type(content), context=context,
             )
             content._content = fresh._content
             self.sources.remember(path, content)
-        affected = {
-            page for page, sources in self._last.writer.page_sources.items()
-            if any(path in group for group in sources for path in edited)
-        }
         calls = {id(self._last.writer.page_calls[page]): self._last.writer.page_calls[page] for page in affected}
         # The set of pages is unchanged, so the sitemap (fed by content_written) is too.
         with signals.content_written.muted():
@@ -181,9 +183,20 @@ class IncrementalSite:
             edited[path] = (content, generator)
         return edited
 
-    def _writer(self, context):
-        fingerprinter = Fingerprinter(context, self.sources.digest, functools.cache(lambda: _url_map_digest(context)))
-        return SkippingWriter(self.output_path, self.settings, self._page_key_function(fingerprinter))
+    def _writer(self, context, only=None):
+        """A SkippingWriter; with `only`, pages outside that set count as unchanged unseen."""
+        if only is None:
+            self._content_fingerprints = {}  # objects' neighbours and state may all have changed
+        fingerprinter = Fingerprinter(context, self.sources.digest, functools.cache(lambda: _url_map_digest(context)),
+                                      self._content_fingerprints)
+        return SkippingWriter(self.output_path, self.settings, self._page_key_function(fingerprinter, only))
+
+    def _forget_fingerprints_of(self, edited):
+        """Drop remembered fingerprints of edited objects and of objects that point at them."""
+        edited = {id(content) for content in edited}
+        for key, (content, _) in list(self._content_fingerprints.items()):
+            if key in edited or any(id(value) in edited for value in vars(content).values()):
+                del self._content_fingerprints[key]
 
     def _start_pelican_build(self):
         """Send `initialized` as a fresh Pelican would: our plugin validates all content and sets "now"."""
@@ -223,9 +236,12 @@ class IncrementalSite:
             keep = list(self._keep) + list(self.settings.get("OUTPUT_RETENTION", []))
             clean_output_dir(self.output_path, keep)
 
-    def _page_key_function(self, fingerprint):
+    def _page_key_function(self, fingerprint, only):
         def page_key(template, localcontext, path):
             """Return (key, sources, unchanged) for the page about to be rendered at `path`."""
+            if only is not None and path not in only and path in self._page_keys and os.path.exists(path):
+                # A body-only edit cannot change a page that does not show the edited file.
+                return self._page_keys[path], self._last.writer.page_sources[path], True
             name = template.name
             if name not in self._template_variables:
                 self._template_variables[name] = template_variables(template.environment, name)

@@ -47,6 +47,17 @@ def test_body_edit_takes_the_fast_path_and_equals_full_build(engine, site_copy, 
     assert_same_as_full_build(engine, site_copy, tmp_path, "body edit")
 
 
+def test_repeated_body_edits_of_neighbours_pages_and_calls_equal_full_build(engine, site_copy, tmp_path):
+    content = site_copy / "content"
+    call = sorted((content / "utlysningar").glob("*.md"))[0]
+    page = content / "sidor" / "kontakt.md"
+    edits = [synthetic_post_path(content, 8), synthetic_post_path(content, 9), synthetic_post_path(content, 8), call, page]
+    for number, path in enumerate(edits):
+        append_sentence(path, f"Ändring nummer {number} i brödtexten.")
+        assert engine.update([path]).fast, f"{path.name} should have taken the fast path"
+    assert_same_as_full_build(engine, site_copy, tmp_path, "repeated body edits")
+
+
 def test_add_and_delete_posts_equal_full_build(engine, site_copy, tmp_path):
     content = site_copy / "content"
     added = content / "nyheter" / "2026-11-20-ett-nytt-inlagg.md"
