@@ -40,6 +40,16 @@ def _post_signup(app, **overrides):
     return client.post("/anmalan/", data=answers)
 
 
+def _request_connection(app):
+    """The connection formsvc's requests use in this thread (the test client
+    runs requests in the test's own thread), so a PRAGMA on it applies to the
+    next POST."""
+    from formsvc import db
+
+    with app.app_context():
+        return db.get_db()
+
+
 def _counts(database):
     connection = sqlite3.connect(database)
     try:
@@ -57,39 +67,32 @@ def _assert_try_again_page(response):
     assert "försök igen" in response.get_data(as_text=True).lower()
 
 
-def test_disk_full_gives_503_and_stores_nothing(app, database, monkeypatch):
-    from formsvc import db
-
+def test_disk_full_gives_503_and_stores_nothing(app, database, caplog):
     assert _post_signup(app, message=LONG_MESSAGE).status_code == 303
     before = _counts(database)
-    real_connect = db.connect
+    connection = _request_connection(app)
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.execute(f"PRAGMA max_page_count = {pages}")
 
-    def connect_to_a_full_disk(path):
-        connection = real_connect(path)
-        pages = connection.execute("PRAGMA page_count").fetchone()[0]
-        connection.execute(f"PRAGMA max_page_count = {pages}")
-        return connection
-
-    monkeypatch.setattr(db, "connect", connect_to_a_full_disk)
     _assert_try_again_page(_post_signup(app, message=LONG_MESSAGE))
+    assert "database or disk is full" in caplog.text, "the 503 came from something else"
     assert _counts(database) == before
 
-    monkeypatch.setattr(db, "connect", real_connect)
+    connection.execute("PRAGMA max_page_count = 1073741823")
     assert _post_signup(app, message=LONG_MESSAGE).status_code == 303, "no recovery once space is back"
     assert _counts(database) == (before[0] + 1, before[1] + 1)
 
 
-def test_database_locked_gives_503_and_stores_nothing(app, database, monkeypatch):
-    from formsvc import db
-
-    # Wait only a moment for the lock instead of the production five seconds.
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+def test_database_locked_gives_503_and_stores_nothing(app, database, caplog):
     assert _post_signup(app).status_code == 303
+    # Wait only a moment for the lock instead of the production five seconds.
+    _request_connection(app).execute("PRAGMA busy_timeout = 200")
     before = _counts(database)
     blocker = sqlite3.connect(database, isolation_level=None)
     try:
         blocker.execute("BEGIN EXCLUSIVE")
         _assert_try_again_page(_post_signup(app))
+        assert "database is locked" in caplog.text, "the 503 came from something else"
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
