@@ -1,4 +1,4 @@
-"""Files written next to the HTML: calls.json, calls.ics, robots.txt and Netlify's _redirects."""
+"""Files written next to the HTML: calls.json, calls.ics, robots.txt, favicon.ico and Netlify's _redirects."""
 
 import logging
 from pathlib import Path
@@ -34,6 +34,10 @@ class SiteFilesGenerator:
         self._write("calls.json", calls_json(calls, siteurl, now).encode("utf-8"))
         self._write("calls.ics", calls_ics(calls, siteurl, now))
         self._write("robots.txt", robots_text(siteurl).encode("utf-8"))
+        # Browsers ask for /favicon.ico on their own, whatever the page links.
+        favicon = Path(self.settings["THEME"]) / "static" / "img" / "favicon.ico"
+        if favicon.exists():
+            self._write("favicon.ico", favicon.read_bytes())
         formsvc = formsvc_url(self.settings.get("FORMSVC_URL", ""))
         if formsvc:
             self._write("_redirects", redirects_text(formsvc).encode("utf-8"))

@@ -61,3 +61,8 @@ def test_built_site_has_robots_sitemap_and_no_local_redirects(built_site):
     assert "Sitemap: /sitemap.xml" in (built_site / "robots.txt").read_text()
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>/utlysningar/" in sitemap and "404.html" not in sitemap
+
+
+def test_favicon_is_served_from_the_site_root(built_site, repo):
+    # Browsers request /favicon.ico without being told; a 404 there is noise in every log.
+    assert (built_site / "favicon.ico").read_bytes() == (repo / "theme" / "static" / "img" / "favicon.ico").read_bytes()
