@@ -15,7 +15,7 @@ import threading
 import time
 
 from . import db, store
-from .sinks import SheetBusy, make_sink, sheet_row
+from .sinks import SheetBusy, check_backend, make_sink, sheet_row
 
 LEASE_SECONDS = 300
 BATCH_SIZE = 100
@@ -135,8 +135,16 @@ def run_pass(config, due_only=True):
     outcomes = {}
     connection = db.connect(config["DATABASE"])
     try:
-        sink = make_sink(config)
         claimed = claim(connection, due_only=due_only, limit=BATCH_SIZE if due_only else -1)
+        if not claimed:
+            return outcomes
+        try:
+            sink = make_sink(config)  # only now: connecting may cost a network round trip
+        except Exception as error:  # e.g. Google unreachable: every claimed row waits its turn
+            for reference in claimed:
+                outcome = _record_failure(connection, reference, error, config)
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            return outcomes
         for reference in claimed:
             outcome = deliver_one(connection, sink, reference, config)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
@@ -197,6 +205,6 @@ def ensure_thread(app):
 
 
 def init_app(app):
-    make_sink(app.config)  # an unknown SHEET_BACKEND fails at start, not in the relay
+    check_backend(app.config)
     if app.config["RELAY_THREAD"]:
         app.before_request(lambda: ensure_thread(app))

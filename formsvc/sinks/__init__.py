@@ -20,12 +20,24 @@ class NoSink:
         return []
 
 
+BACKENDS = ("xlsx", "gsheets", "none")
+
+
+def check_backend(config):
+    """Fail at start on a misspelt SHEET_BACKEND, without touching the sheet."""
+    if config["SHEET_BACKEND"] not in BACKENDS:
+        raise ValueError(f"unknown SHEET_BACKEND {config['SHEET_BACKEND']!r} (expected one of {BACKENDS})")
+
+
 def make_sink(config):
+    check_backend(config)
     backend = config["SHEET_BACKEND"]
     if backend == "xlsx":
         from .xlsx import XlsxSink
 
         return XlsxSink(config["SHEET_PATH"], lock_timeout=config["SHEET_LOCK_TIMEOUT"])
-    if backend == "none":
-        return NoSink()
-    raise ValueError(f"unknown SHEET_BACKEND {backend!r} (expected 'xlsx' or 'none')")
+    if backend == "gsheets":
+        from .gsheets import GoogleSheetsSink
+
+        return GoogleSheetsSink.from_config(config)
+    return NoSink()

@@ -29,6 +29,26 @@ HEADERS = {
 }
 
 
+def plan_columns(header_row, wanted):
+    """Map headers to 1-based column numbers by name, as staff may reorder columns.
+
+    Returns ({header: column}, [(column, header) to add]): known headers that
+    are missing (say, staff deleted one) get new columns after the last used one.
+    """
+    columns = {}
+    for number, value in enumerate(header_row, start=1):
+        if isinstance(value, str) and value.strip():
+            columns.setdefault(value.strip(), number)
+    last = max((number for number, value in enumerate(header_row, start=1) if value not in (None, "")), default=0)
+    additions = []
+    for header in wanted:
+        if header not in columns:
+            last += 1
+            columns[header] = last
+            additions.append((last, header))
+    return columns, additions
+
+
 def sheet_row(submission):
     """{header: text} for one submissions row, in header order."""
     return {header: read(submission) for header, read in HEADERS.items()}

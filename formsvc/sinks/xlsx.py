@@ -15,7 +15,7 @@ from filelock import FileLock, Timeout
 from openpyxl import Workbook, load_workbook
 
 from ..cells import neutralise
-from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError
+from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
 
 SHEET_TITLE = "Anmälningar"
 NEW_WORKBOOK_MODE = 0o640
@@ -129,17 +129,10 @@ class XlsxSink:
 
     @staticmethod
     def _columns(sheet, extend_with=()):
-        """{header: column number} from row 1; known headers staff deleted come back at the end."""
-        columns = {}
-        for cell in sheet[1]:
-            if isinstance(cell.value, str) and cell.value.strip():
-                columns.setdefault(cell.value.strip(), cell.column)
-        last = max([cell.column for cell in sheet[1] if cell.value is not None], default=0)
-        for header in extend_with:
-            if header not in columns:
-                last += 1
-                sheet.cell(row=1, column=last, value=header)
-                columns[header] = last
+        """{header: column number} from row 1, adding missing known headers at the end."""
+        columns, additions = plan_columns([cell.value for cell in sheet[1]], extend_with)
+        for column, header in additions:
+            sheet.cell(row=1, column=column, value=header)
         return columns
 
     @staticmethod

@@ -142,3 +142,11 @@ def test_background_thread_delivers_after_a_signup(make_app):
     assert sheet_references(app) == stored_references(app)
     threads = [key for key in relay._threads if key[1] == str(app.config["DATABASE"])]
     assert threads == [(os.getpid(), str(app.config["DATABASE"]))]
+
+
+def test_a_sink_that_cannot_connect_counts_as_a_failed_attempt(make_app):
+    app = make_app(SHEET_BACKEND="gsheets")  # no credentials configured
+    submit(app.test_client())
+    assert deliver_all(app) == {"retry": 1}
+    ((attempts, error),) = query(app, "SELECT attempts, last_error FROM outbox")
+    assert attempts == 1 and "SheetError" in error
