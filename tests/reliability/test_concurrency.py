@@ -11,16 +11,18 @@ from collections import Counter
 
 import pytest
 
+from reliability_checks import (
+    outbox_states,
+    relay_until_settled,
+    submission_references,
+    workbook_references,
+)
 from reliability_harness import (
     REPO,
     VENV_BIN,
     SignupClient,
-    outbox_states,
     reference_from_location,
-    relay_until_settled,
     service_environment,
-    submission_references,
-    workbook_references,
 )
 
 SIGNUPS = 120

@@ -8,12 +8,14 @@ from collections import Counter
 import pytest
 import requests
 
-from reliability_harness import (
-    SignupClient,
-    reference_from_location,
+from reliability_checks import (
     relay_until_settled,
     submission_references,
     workbook_references,
+)
+from reliability_harness import (
+    SignupClient,
+    reference_from_location,
 )
 
 SIGNUPS = 200

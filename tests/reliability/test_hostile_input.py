@@ -12,6 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from bs4 import BeautifulSoup
 
+from hostile_corpus import CASES, FILE_UPLOAD_CRASHES, PAYLOAD_MARK
+from reliability_checks import (
+    workbook_rows,
+)
 from reliability_harness import (
     OPEN_CALL_SLUG,
     FormService,
@@ -19,9 +23,7 @@ from reliability_harness import (
     reference_from_location,
     run_relay,
     service_environment,
-    workbook_rows,
 )
-from hostile_corpus import CASES, FILE_UPLOAD_CRASHES, PAYLOAD_MARK
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 CLIENTS = 4

@@ -3,13 +3,15 @@ the outbox row done causes no duplicate row when it runs again."""
 
 import pytest
 
-from reliability_harness import (
-    SignupClient,
+from reliability_checks import (
     assert_each_delivered_once,
     outbox_states,
+    workbook_references,
+)
+from reliability_harness import (
+    SignupClient,
     reference_from_location,
     run_relay,
-    workbook_references,
 )
 
 CRASH_EXIT_CODE = 70

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from reliability_harness import (
-    SignupClient,
+from reliability_checks import (
     assert_each_delivered_once,
     query,
-    reference_from_location,
     relay_until_settled,
+)
+from reliability_harness import (
+    SignupClient,
+    reference_from_location,
     run_cli,
     run_relay,
-    workbook_references,
 )
 
 RUNNING_AS_ROOT = os.geteuid() == 0
