@@ -48,8 +48,13 @@ def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
     """Lease up to `limit` pending rows nobody else is working on; return their references."""
     now = now or time.time()
     due_clause = "AND next_attempt_at <= :now" if due_only else ""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    # Look before taking the write lock: idle relays in every worker must not
+    # queue up behind (or in front of) sign-ups for nothing.
+    if not connection.execute(
+        f"SELECT 1 FROM outbox WHERE state = 'pending' {due_clause} LIMIT 1", {"now": now}
+    ).fetchone():
+        return []
+    with connection.write_transaction():
         candidates = connection.execute(
             f"SELECT reference, lease_until, lease_owner FROM outbox "
             f"WHERE state = 'pending' {due_clause} ORDER BY next_attempt_at LIMIT :limit",
@@ -63,10 +68,6 @@ def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
             "UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE reference = ?",
             [(now + LEASE_SECONDS, lease_owner(), reference) for reference in claimed],
         )
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
     return claimed
 
 

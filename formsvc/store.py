@@ -34,26 +34,21 @@ def save_signup(connection, answers, call=None, now=None):
     for _ in range(REFERENCE_ATTEMPTS):
         reference = new_reference()
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute(
-                "INSERT INTO submissions (reference, received_at, call_slug, call_title, "
-                + ", ".join(FIELDS) + ") VALUES (?, ?, ?, ?, "
-                + ", ".join("?" * len(FIELDS)) + ")",
-                (reference, received.isoformat(timespec="microseconds"), call and call.slug, call and call.title,
-                 *values.values()),
-            )
-            connection.execute(
-                "INSERT INTO outbox (reference, next_attempt_at) VALUES (?, ?)",
-                (reference, time.time()),
-            )
-            connection.execute("COMMIT")
+            with connection.write_transaction():
+                connection.execute(
+                    "INSERT INTO submissions (reference, received_at, call_slug, call_title, "
+                    + ", ".join(FIELDS) + ") VALUES (?, ?, ?, ?, "
+                    + ", ".join("?" * len(FIELDS)) + ")",
+                    (reference, received.isoformat(timespec="microseconds"), call and call.slug,
+                     call and call.title, *values.values()),
+                )
+                connection.execute(
+                    "INSERT INTO outbox (reference, next_attempt_at) VALUES (?, ?)",
+                    (reference, time.time()),
+                )
             return reference
         except sqlite3.IntegrityError:
-            connection.execute("ROLLBACK")  # reference collision: draw another
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+            continue  # reference collision (rolled back): draw another
     raise RuntimeError(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
 
 
@@ -76,33 +71,23 @@ def references_for_email(connection, email):
 
 def erase(connection, references):
     """Delete these sign-ups (their outbox entries go with them); return those that existed."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        removed = [
+    with connection.write_transaction():
+        return [
             reference for reference in references
             if connection.execute("DELETE FROM submissions WHERE reference = ?", (reference,)).rowcount
         ]
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    return removed
 
 
 def purge_older_than(connection, days, now=None):
     """Delete sign-ups received more than `days` days ago; return their references."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with connection.write_transaction():
         rows = connection.execute(
-            "SELECT reference FROM submissions WHERE received_at < ?", (cutoff.isoformat(timespec="microseconds"),)
+            "SELECT reference FROM submissions WHERE received_at < ?",
+            (cutoff.isoformat(timespec="microseconds"),),
         ).fetchall()
         references = [row["reference"] for row in rows]
         connection.executemany(
             "DELETE FROM submissions WHERE reference = ?", [(ref,) for ref in references]
         )
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
     return references
