@@ -46,6 +46,21 @@ def template_variables(environment, template_name, _seen=None):
     return names
 
 
+def template_mentions(environment, template_name, text, _seen=None):
+    """True if `text` occurs in the template's source or in any template it pulls in."""
+    seen = set() if _seen is None else _seen
+    if template_name in seen:
+        return False
+    seen.add(template_name)
+    source, _, _ = environment.loader.get_source(environment, template_name)
+    if text in source:
+        return True
+    for referenced in meta.find_referenced_templates(environment.parse(source)):
+        if referenced is None or template_mentions(environment, referenced, text, seen):
+            return True
+    return False
+
+
 class Fingerprinter:
     """Digests of context values for one build; memoised per object identity."""
 

@@ -19,7 +19,9 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.plugins import signals
 from pelican.utils import clean_output_dir
 
-from preview.fingerprint import Fingerprinter, digest_text, template_variables
+from preview import bodyreads
+from preview.fingerprint import Fingerprinter, digest_text, template_mentions, template_variables
+from preview.lastbuild import LastBuild
 from preview.sources import SourceMemo, header_bytes
 from preview.writer import SkippingWriter
 
@@ -35,29 +37,6 @@ class BuildReport:
     deleted: list = field(default_factory=list)  # output paths removed
     seconds: float = 0.0
     fast: bool = False  # True when only the pages showing a body-only edit were considered
-
-
-class _LastBuild:
-    """The generators and writer records a body-only edit replays."""
-
-    def __init__(self, generators, writer):
-        self.generators = generators
-        self.writer = writer
-        self._generator_of = {}
-        for generator in generators:
-            for attribute in ("articles", "translations", "hidden_articles", "drafts", "pages",
-                              "hidden_pages", "draft_pages", "hidden_translations", "draft_translations"):
-                for content in getattr(generator, attribute, None) or ():
-                    if getattr(content, "source_path", None):
-                        self._generator_of[os.path.abspath(content.source_path)] = generator
-
-    def generator_of(self, path):
-        return self._generator_of.get(path)
-
-    def merge(self, writer):
-        """Fold a replay's records into this build's, page by page."""
-        for records in ("keys", "page_sources", "page_calls"):
-            getattr(self.writer, records).update(getattr(writer, records))
 
 
 class IncrementalSite:
@@ -78,6 +57,9 @@ class IncrementalSite:
         self._builds = 0
         self._last = None  # generators and writer records of the last full build
         self._content_fingerprints = {}
+        self._body_reads = {}  # output path -> sources whose bodies its last render read
+        self._raw_body_templates = {}
+        bodyreads.install()
         self._clean_first = clean_first
         self._keep = tuple(keep)
 
@@ -120,13 +102,16 @@ class IncrementalSite:
         finally:
             # Even a failed build must not leave keys that disagree with the files.
             self._page_keys.update((path, writer.keys[path]) for path in writer.rendered if path in writer.keys)
+            self._body_reads.update(writer.body_reads)
 
         produced = writer.produced | _static_outputs(context, self.output_path)
         report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped)
         report.deleted = self._delete_vanished(produced)
         self._outputs = produced
         self._page_keys = {path: key for path, key in writer.keys.items() if path in produced}
-        self._last = _LastBuild(generators, writer)
+        self._body_reads.update(writer.body_reads)
+        self._body_reads = {path: reads for path, reads in self._body_reads.items() if path in produced}
+        self._last = LastBuild(generators, writer)
         self._builds += 1
         report.seconds = time.perf_counter() - started
         return report
@@ -141,10 +126,7 @@ class IncrementalSite:
         self.sources.begin_build()
         context = self._last.generators[0].context
         self._forget_fingerprints_of(content for content, _ in edited.values())
-        affected = {
-            page for page, sources in self._last.writer.page_sources.items()
-            if any(path in group for group in sources for path in edited)
-        }
+        affected = self._pages_reading(edited)
         writer = self._writer(context, only=affected)
         for path, (content, generator) in edited.items():
             fresh = generator.readers.read_file(
@@ -157,13 +139,32 @@ class IncrementalSite:
         with signals.content_written.muted():
             for call in calls.values():
                 writer.replay(call)
+            edited_objects = [content for content, _ in edited.values()]
             for call in self._last.writer.feed_calls:
-                writer.replay_feed(call)
+                if _feed_shows_any(call, edited_objects, self.settings.get("FEED_MAX_ITEMS")):
+                    writer.replay_feed(call)
         self._page_keys.update((path, writer.keys[path]) for path in writer.keys)
+        self._body_reads.update(writer.body_reads)
         self._last.merge(writer)
         report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped, fast=True)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _pages_reading(self, edited):
+        """Output pages whose last render read the body of an edited source."""
+        pages = set()
+        for page, call in self._last.writer.page_calls.items():
+            reads = self._body_reads.get(page)
+            if reads is None or self._reads_raw_bodies(call[2]) or any(path in reads for path in edited):
+                pages.add(page)
+        return pages
+
+    def _reads_raw_bodies(self, template):
+        """True if the template (or what it pulls in) touches `_content`, which bypasses the recorder."""
+        name = template.name
+        if name not in self._raw_body_templates:
+            self._raw_body_templates[name] = template_mentions(template.environment, name, "_content")
+        return self._raw_body_templates[name]
 
     def _body_only_edits(self, changed_paths):
         """Map each changed path to (its Content, generator) if all are body-only edits, else None."""
@@ -193,10 +194,10 @@ class IncrementalSite:
 
     def _forget_fingerprints_of(self, edited):
         """Drop remembered fingerprints of edited objects and of objects that point at them."""
-        edited = {id(content) for content in edited}
-        for key, (content, _) in list(self._content_fingerprints.items()):
-            if key in edited or any(id(value) in edited for value in vars(content).values()):
-                del self._content_fingerprints[key]
+        for content in edited:
+            self._content_fingerprints.pop(id(content), None)
+            for referrer in self._last.referrers(content):
+                self._content_fingerprints.pop(id(referrer), None)
 
     def _start_pelican_build(self):
         """Send `initialized` as a fresh Pelican would: our plugin validates all content and sets "now"."""
@@ -260,6 +261,11 @@ class IncrementalSite:
                 deleted.append(path)
                 _remove_empty_parents(os.path.dirname(path), self.output_path)
         return deleted
+
+
+def _feed_shows_any(call, contents, max_items):
+    elements = call[0][:max_items]
+    return any(element is content for element in elements for content in contents)
 
 
 def _carry_over_assets(before, after):

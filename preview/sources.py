@@ -10,8 +10,7 @@ bytes, not mtimes: two saves within one timestamp tick must count as a change.
 import os
 import re
 
-from pelican.contents import Content
-
+from preview.bodyreads import clear_memo
 from preview.fingerprint import LINK_MARKERS, file_digest
 
 _LINK_MARKER_BYTES = tuple(marker.encode() for marker in LINK_MARKERS)
@@ -30,9 +29,7 @@ class SourceMemo:
     def begin_build(self):
         """Forget this build's digests and Pelican's memoised HTML: sources may have changed."""
         self._digests = {}
-        # get_content/get_summary memoise per object; a link target may have moved.
-        Content.get_content.cache.clear()
-        Content.get_summary.cache.clear()
+        clear_memo()
 
     def install(self, generator):
         """Serve a Pelican generator's content cache from this memo."""

@@ -1,14 +1,17 @@
 """A Pelican writer that leaves pages alone when nothing they show has changed.
 
 It also remembers every `write_file`/`write_feed` call of the build together
-with the source files each page showed, so a body-only edit can re-run just
-the calls that involve the edited file (see `IncrementalSite.update`).
+with the source files each page showed and whose bodies it read, so a
+body-only edit can re-run just the calls that involve the edited file (see
+`IncrementalSite.update`).
 """
 
 import io
 import os
 
 from pelican.writers import Writer
+
+from preview.bodyreads import recording
 
 
 class _KeyedTemplate:
@@ -29,7 +32,10 @@ class _KeyedTemplate:
         if unchanged and not writer.already_written(path):
             writer.unchanged_paths.add(path)
             return ""
-        return self._template.render(localcontext)
+        with recording() as reads:
+            html = self._template.render(localcontext)
+        writer.body_reads[path] = frozenset(reads)
+        return html
 
 
 class SkippingWriter(Writer):
@@ -46,6 +52,7 @@ class SkippingWriter(Writer):
         self.keys = {}  # output path -> page key computed this build
         self.page_sources = {}  # output path -> tuple of frozensets of source paths
         self.page_calls = {}  # output path -> the write_file call that produced it
+        self.body_reads = {}  # output path -> source paths whose bodies its render read
         self.feed_calls = []  # every write_feed call, to replay after an edit
         self.unchanged_paths = set()
         self.rendered = set()
