@@ -98,7 +98,8 @@ class LiveReloadMiddleware:
             )
             return response(environ, start_response)
         response = Response.from_app(self.app, environ)
-        # Only full HTML bodies: a 304 has none, and HEAD must not grow one.
-        if response.status_code == 200 and response.mimetype == "text/html" and Request(environ).method != "HEAD":
+        # Only full HTML bodies (the 404 page too, so a new post's URL reloads
+        # once it exists): a 304 has no body, and HEAD must not grow one.
+        if response.status_code in (200, 404) and response.mimetype == "text/html" and Request(environ).method != "HEAD":
             response.set_data(inject_script(response.get_data()))
         return response(environ, start_response)

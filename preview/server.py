@@ -12,6 +12,7 @@ background after the pages are (it does not hold up the reload).
 """
 
 import os
+import shutil
 import sys
 import threading
 import time
@@ -42,7 +43,7 @@ class PreviewSession:
         self.content_dir = self.root / "content"
         self.broadcaster = broadcaster or ReloadBroadcaster()
         self.handbook = BackgroundTask("handbook", lambda: build_handbook(self.output_dir), log) if build_handbook else None
-        self.search = BackgroundTask("search index", lambda: build_search_index(self.output_dir), log) if build_search_index else None
+        self.search = BackgroundTask("search index", lambda: fresh_search_index(build_search_index, self.output_dir), log) if build_search_index else None
         self.site = None
         self.last_report = None
 
@@ -117,10 +118,32 @@ class PreviewSession:
             "content", "theme", "plugins", "handbook") else "other"
 
 
-def watch(session, stop):
-    """Feed saved files to `session` until `stop` is set (runs in its own thread)."""
+def fresh_search_index(build_search_index, output_dir):
+    """Re-index from scratch: pagefind never removes the files of an older index,
+    and a full build has none of them. Search is missing for the seconds it runs."""
+    index = Path(output_dir) / "pagefind"
+    old = Path(output_dir) / ".pagefind-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if index.exists():
+        os.replace(index, old)
+    try:
+        build_search_index(output_dir)
+    finally:
+        if not index.exists() and old.exists():
+            os.replace(old, index)  # indexing failed: keep the previous index
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def start_collector(session):
+    """Start watching the session's sources (before its first build, so no save is missed)."""
     collector = ChangeCollector(session.root, ("content", "theme", "plugins", "handbook", session.config.name))
     collector.start()
+    return collector
+
+
+def watch(session, stop, collector=None):
+    """Feed saved files to `session` until `stop` is set (runs in its own thread)."""
+    collector = collector or start_collector(session)
     try:
         while not stop.is_set():
             changes = collector.next_batch(QUIET_PERIOD, timeout=0.5, is_known=_known_to(session))
@@ -142,11 +165,12 @@ def serve(root, port, make_app, build_handbook=None, build_search_index=None, ou
 
     output_dir = Path(output_dir or Path(root) / "output")
     session = PreviewSession(root, output_dir, build_handbook=build_handbook, build_search_index=build_search_index)
+    collector = start_collector(session)
     if not session.start():
         log("first build failed: serving the last good output, if any")
     os.environ.setdefault("CALLS_FILE", str(output_dir / "calls.json"))
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(session, stop), daemon=True)
+    watcher = threading.Thread(target=watch, args=(session, stop, collector), daemon=True)
     watcher.start()
     app = LiveReloadMiddleware(make_app(output_dir), session.broadcaster)
     log(f"serving http://127.0.0.1:{port}/ with live reload (Ctrl+C stops)")

@@ -9,38 +9,25 @@ import requests
 from bs4 import BeautifulSoup
 from werkzeug.serving import make_server
 
+from sim_content.preview_app import static_site_app
+
 from preview.corpus import append_sentence, synthetic_post_path
 from preview.livereload import EVENTS_PATH, SCRIPT_PATH, SCRIPT_TAG, LiveReloadMiddleware
-from preview.server import PreviewSession, watch
+from preview.server import PreviewSession, start_collector, watch
 
 pytestmark = pytest.mark.slow
-
-
-def static_app(output_dir):
-    """Serve files from output_dir the simple way build.py does (index.html for folders)."""
-    from werkzeug.utils import send_file
-    from werkzeug.wrappers import Response
-
-    def app(environ, start_response):
-        target = Path(output_dir) / environ["PATH_INFO"].lstrip("/")
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
-            return Response("saknas", status=404)(environ, start_response)
-        return send_file(str(target), environ, max_age=0)(environ, start_response)
-
-    return app
 
 
 @pytest.fixture
 def running_preview(site_copy, tmp_path):
     """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
     session = PreviewSession(site_copy, tmp_path / "output")
+    collector = start_collector(session)
     assert session.start()
-    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_app(session.output_dir), session.broadcaster), threaded=True)
+    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_site_app(session.output_dir), session.broadcaster), threaded=True)
     stop = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, daemon=True),
-               threading.Thread(target=watch, args=(session, stop), daemon=True)]
+               threading.Thread(target=watch, args=(session, stop, collector), daemon=True)]
     for thread in threads:
         thread.start()
     time.sleep(0.3)  # let watchdog's observer settle before the test saves files
@@ -86,6 +73,8 @@ def test_html_responses_carry_the_script_but_files_do_not(running_preview):
     on_disk = (session.output_dir / "index.html").read_bytes()
     assert SCRIPT_TAG not in on_disk
     assert int(response.headers["Content-Length"]) == len(response.content)
+    missing = requests.get(base + "/nyheter/finns-inte-an/", timeout=10)
+    assert missing.status_code == 404 and SCRIPT_TAG in missing.content
     feed = requests.get(base + "/feeds/nyheter.atom.xml", timeout=10)
     assert SCRIPT_TAG not in feed.content
     script = requests.get(base + SCRIPT_PATH, timeout=10)
