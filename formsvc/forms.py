@@ -55,18 +55,20 @@ AREAS = (
 SHORT_TEXT_MAX = 200
 MESSAGE_MAX = 2000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls, DEL, lone surrogates and the noncharacters U+FFFE/U+FFFF: none
+# belongs in a name or a message, and the last three break XML (the workbook).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def single_line(value):
     """Collapse line breaks and tabs to spaces and drop other control characters."""
-    if value is None:
+    if not isinstance(value, str):
         return value
     return _CONTROL.sub("", re.sub(r"[\t\r\n]+", " ", value)).strip()
 
 
 def multi_line(value):
-    if value is None:
+    if not isinstance(value, str):
         return value
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 

@@ -80,23 +80,47 @@ def backoff_seconds(attempts, base, ceiling):
 
 def deliver_one(connection, sink, reference, config):
     """Deliver one claimed row; return 'done', 'busy', 'retry', 'dead' or 'gone'."""
-    submission = store.find(connection, reference)
-    if submission is None:
-        return "gone"  # erased after it was claimed; its outbox row went with it
+    return _tally(deliver_batch(connection, sink, [reference], config, isolate_failures=False))
+
+
+def deliver_batch(connection, sink, references, config, isolate_failures=True):
+    """Deliver claimed rows with one sheet write; return {reference: outcome}.
+
+    If the batch fails for another reason than a busy sheet, each row is tried
+    on its own so that one bad row cannot hold the others back.
+    """
+    submissions = {reference: store.find(connection, reference) for reference in references}
+    # Erased after they were claimed: their outbox rows went with them.
+    outcomes = {reference: "gone" for reference, row in submissions.items() if row is None}
+    present = [reference for reference, row in submissions.items() if row is not None]
+    if not present:
+        return outcomes
     try:
-        sink.deliver(sheet_row(submission))
+        written = sink.deliver_many([sheet_row(submissions[reference]) for reference in present])
     except SheetBusy as busy:
         # Contention, not failure: try again soon without using up an attempt.
-        log.info("sheet busy for %s: %s", reference, busy)
-        connection.execute(
+        log.info("sheet busy, %d entries wait: %s", len(present), busy)
+        connection.executemany(
             "UPDATE outbox SET lease_until = 0, next_attempt_at = ? WHERE reference = ?",
-            (time.time() + config["RELAY_INTERVAL"], reference),
+            [(time.time() + config["RELAY_INTERVAL"], reference) for reference in present],
         )
-        return "busy"
+        return outcomes | {reference: "busy" for reference in present}
     except Exception as error:  # any sink failure is retried, then dead-lettered
-        return _record_failure(connection, reference, error, config)
-    if os.environ.get("FORMSVC_FAULT") == FAULT_CRASH_AFTER_SHEET_WRITE:
-        os._exit(70)
+        if isolate_failures and len(present) > 1:
+            log.warning("batch of %d failed (%s); delivering one at a time", len(present), error)
+            for reference in present:
+                outcomes[reference] = deliver_one(connection, sink, reference, config)
+            return outcomes
+        return outcomes | {reference: _record_failure(connection, reference, error, config)
+                           for reference in present}
+    if written and os.environ.get("FORMSVC_FAULT") == FAULT_CRASH_AFTER_SHEET_WRITE:
+        os._exit(70)  # fault injection for tests: the sheet is written, the outbox not yet
+    for reference in present:
+        outcomes[reference] = _mark_done(connection, sink, reference)
+    return outcomes
+
+
+def _mark_done(connection, sink, reference):
     updated = connection.execute(
         "UPDATE outbox SET state = 'done', delivered_at = ?, lease_until = 0, "
         "lease_owner = NULL, last_error = NULL WHERE reference = ?",
@@ -107,6 +131,12 @@ def deliver_one(connection, sink, reference, config):
         sink.remove([reference])
         return "gone"
     return "done"
+
+
+def _tally(outcomes):
+    """The single outcome of a one-row batch."""
+    (outcome,) = outcomes.values()
+    return outcome
 
 
 def _record_failure(connection, reference, error, config):
@@ -146,8 +176,7 @@ def run_pass(config, due_only=True):
                 outcome = _record_failure(connection, reference, error, config)
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
             return outcomes
-        for reference in claimed:
-            outcome = deliver_one(connection, sink, reference, config)
+        for outcome in deliver_batch(connection, sink, claimed, config).values():
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.close()

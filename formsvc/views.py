@@ -48,7 +48,9 @@ def for_call(slug):
 def _signup(call):
     if call is not None and (status := call.status()) != OPEN:
         return _call_unavailable(call, status)
-    form = SignupForm()
+    # Only form fields: the service takes no files, and a file part named like
+    # a text field must not reach the text filters.
+    form = SignupForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         return _render_form(form, call)
     if security.honeypot_filled(request.form):

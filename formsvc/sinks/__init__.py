@@ -13,6 +13,9 @@ class NoSink:
     def deliver(self, row):
         return None
 
+    def deliver_many(self, rows):
+        return []
+
     def remove(self, references):
         return []
 

@@ -66,6 +66,9 @@ class Sink(Protocol):
     def deliver(self, row: dict) -> None:
         """Add the row unless a row with the same Referens is already there."""
 
+    def deliver_many(self, rows: list) -> list:
+        """deliver() for several rows at once; return the references actually appended."""
+
     def remove(self, references) -> list:
         """Delete rows with these references; return the references removed."""
 

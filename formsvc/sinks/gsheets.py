@@ -13,7 +13,7 @@ spreadsheet's id from its address) and optionally FORMSVC_GSHEETS_WORKSHEET
 """
 
 from ..cells import neutralise
-from .base import REFERENCE_HEADER, SheetError, plan_columns
+from .base import HEADERS, REFERENCE_HEADER, SheetError, plan_columns
 
 RAW = "RAW"
 
@@ -37,21 +37,35 @@ class GoogleSheetsSink:
         return cls(spreadsheet.worksheet(title) if title else spreadsheet.sheet1)
 
     def deliver(self, row):
+        self.deliver_many([row])
+
+    def deliver_many(self, rows):
+        """One read, at most one header update and one append for the whole batch."""
         table = self.worksheet.get_all_values()
         header_row = table[0] if table else []
-        columns, additions = plan_columns(header_row, row.keys())
-        if row[REFERENCE_HEADER] in self._column_values(table, columns[REFERENCE_HEADER]):
-            return
+        columns, additions = plan_columns(header_row, HEADERS)
+        present = set(self._column_values(table, columns[REFERENCE_HEADER]))
+        width = max(columns.values())
+        lines, appended = [], []
+        for row in rows:
+            if row[REFERENCE_HEADER] in present:
+                continue
+            line = [""] * width
+            for header, value in row.items():
+                line[columns[header] - 1] = neutralise(value)
+            lines.append(line)
+            present.add(row[REFERENCE_HEADER])
+            appended.append(row[REFERENCE_HEADER])
+        if not lines:
+            return []
         if additions:
-            headers = list(header_row) + [""] * (max(columns.values()) - len(header_row))
+            headers = list(header_row) + [""] * (width - len(header_row))
             for column, header in additions:
                 headers[column - 1] = header
             self.worksheet.update(values=[headers], range_name="A1", raw=True)
-        line = [""] * max(columns.values())
-        for header, value in row.items():
-            line[columns[header] - 1] = neutralise(value)
-        self.worksheet.append_row(line, value_input_option=RAW, insert_data_option="INSERT_ROWS",
-                                  table_range="A1")
+        self.worksheet.append_rows(lines, value_input_option=RAW, insert_data_option="INSERT_ROWS",
+                                   table_range="A1")
+        return appended
 
     def remove(self, references):
         wanted = set(references)

@@ -29,19 +29,32 @@ class XlsxSink:
         self.lock = FileLock(f"{self.path}.lock", timeout=lock_timeout)
 
     def deliver(self, row):
+        self.deliver_many([row])
+
+    def deliver_many(self, rows):
+        """Append every row whose Referens is not in the sheet yet, with one load
+        and one atomic save; return the references appended."""
         with self._locked():
             workbook = self._load_or_create()
             sheet = self._sheet(workbook)
-            columns = self._columns(sheet, extend_with=row.keys())
-            if row[REFERENCE_HEADER] in self._references(sheet, columns):
-                return  # an earlier attempt got this far: retry-safe
-            target_row = self._last_used_row(sheet) + 1
-            for header, value in row.items():
-                text = neutralise(value)
-                if text:
-                    cell = sheet.cell(row=target_row, column=columns[header], value=text)
-                    cell.data_type = "s"  # openpyxl would make "=…" a formula
-            self._save(workbook)
+            columns = self._columns(sheet, extend_with=HEADERS)
+            present = self._references(sheet, columns)
+            target_row = self._last_used_row(sheet)
+            appended = []
+            for row in rows:
+                if row[REFERENCE_HEADER] in present:
+                    continue  # an earlier attempt got this far: retry-safe
+                target_row += 1
+                for header, value in row.items():
+                    text = neutralise(value)
+                    if text:
+                        cell = sheet.cell(row=target_row, column=columns[header], value=text)
+                        cell.data_type = "s"  # openpyxl would make "=…" a formula
+                present.add(row[REFERENCE_HEADER])
+                appended.append(row[REFERENCE_HEADER])
+            if appended:
+                self._save(workbook)
+            return appended
 
     def remove(self, references):
         wanted = set(references)

@@ -1,5 +1,5 @@
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from formsvc.cells import neutralise
 
@@ -23,3 +23,10 @@ def test_control_characters_are_dropped_so_openpyxl_accepts_the_text():
 
 def test_none_becomes_empty_text():
     assert neutralise(None) == ""
+
+
+def test_xml_noncharacters_are_dropped_so_the_saved_workbook_loads_again(tmp_path):
+    workbook = Workbook()
+    workbook.active["A1"] = neutralise("a\uffffb\ufffe=1")
+    workbook.save(tmp_path / "book.xlsx")
+    assert load_workbook(tmp_path / "book.xlsx").active["A1"].value == "ab=1"

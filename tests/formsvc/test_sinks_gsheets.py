@@ -18,9 +18,9 @@ class InMemoryWorksheet:
         assert range_name == "A1" and raw is True
         self.table[0:1] = [list(values[0])]
 
-    def append_row(self, values, value_input_option, insert_data_option, table_range):
+    def append_rows(self, values, value_input_option, insert_data_option, table_range):
         assert value_input_option == "RAW", "never USER_ENTERED: Sheets would parse formulas"
-        self.table.append(list(values))
+        self.table.extend(list(line) for line in values)
 
     def delete_rows(self, index):
         del self.table[index - 1]

@@ -116,3 +116,14 @@ def test_rows_staff_only_formatted_do_not_push_new_rows_down(path):
     sink.deliver(row("SIM-BBBB-BBBB"))
     sheet = load_workbook(path).worksheets[0]
     assert sheet.cell(row=3, column=1).value == "SIM-BBBB-BBBB"
+
+
+def test_deliver_many_writes_once_and_skips_known_and_repeated_references(path):
+    sink = XlsxSink(path)
+    sink.deliver(row("SIM-AAAA-AAAA"))
+    before = path.stat().st_ino
+    assert sink.deliver_many([row("SIM-AAAA-AAAA")]) == []
+    assert path.stat().st_ino == before  # nothing new: the workbook is not rewritten
+    appended = sink.deliver_many([row("SIM-BBBB-BBBB"), row("SIM-AAAA-AAAA"), row("SIM-BBBB-BBBB"), row("SIM-CCCC-CCCC")])
+    assert appended == ["SIM-BBBB-BBBB", "SIM-CCCC-CCCC"]
+    assert [r["Referens"].value for r in sheet_rows(path)] == ["SIM-AAAA-AAAA", "SIM-BBBB-BBBB", "SIM-CCCC-CCCC"]

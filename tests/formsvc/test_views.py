@@ -1,5 +1,7 @@
 """The sign-up pages end to end: form → database → relay → workbook."""
 
+import io
+
 from bs4 import BeautifulSoup
 from formsvc_helpers import (
     CLOSED_CALL, OPEN_CALL, UPCOMING_CALL, deliver_all, form_tokens, query, sheet_rows,
@@ -150,3 +152,20 @@ def test_health_reports_backlog_without_personal_data(app, client):
     assert response.status_code == 200
     assert response.get_json() == {"database": "ok", "outbox_pending": 1, "outbox_dead": 0}
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_file_sent_in_a_text_field_is_ignored_not_a_crash(app, client):
+    data = dict(form_tokens(client), **valid_answers())
+    del data["company"]
+    data["company"] = (io.BytesIO(b"=1+1"), "foretag.txt")
+    response = client.post("/anmalan/", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "Skriv företagets namn" in page(response).find(id="company-error").get_text()
+    assert stored_references(app) == []
+
+
+def test_xml_noncharacters_never_reach_the_database_or_sheet(app, client):
+    assert submit(client, company="Nolla\uffff AB", message="a\ufffeb").status_code == 303
+    assert query(app, "SELECT company, message FROM submissions") == [("Nolla AB", "ab")]
+    assert deliver_all(app) == {"done": 1}
+    assert sheet_rows(app.config["SHEET_PATH"])[0]["Företag"].value == "Nolla AB"
