@@ -20,6 +20,7 @@ from pelican.plugins import signals
 from pelican.utils import clean_output_dir
 
 from preview import bodyreads
+from preview.edits import apply_edit, classify
 from preview.fingerprint import Fingerprinter, digest_text, template_mentions, template_variables
 from preview.lastbuild import LastBuild
 from preview.sources import SourceMemo, header_bytes
@@ -117,29 +118,34 @@ class IncrementalSite:
         return report
 
     def update(self, changed_paths):
-        """Rebuild after `changed_paths` were saved: re-render only what shows them if
-        every change is a body-only edit of a known post or page, else run `build()`."""
+        """Rebuild after `changed_paths` were saved.
+
+        Body edits and news title/summary edits (see preview.edits) are patched
+        into the warm content model and only the pages showing them are
+        considered; anything else runs `build()`.
+        """
         started = time.perf_counter()
-        edited = self._body_only_edits(changed_paths)
+        edited = self._in_place_edits(changed_paths)
         if edited is None:
             return self.build()
         self.sources.begin_build()
         context = self._last.generators[0].context
-        self._forget_fingerprints_of(content for content, _ in edited.values())
-        affected = self._pages_reading(edited)
+        self._forget_fingerprints_of(content for content, _, _ in edited.values())
+        affected = self._affected_pages(edited)
         writer = self._writer(context, only=affected)
-        for path, (content, generator) in edited.items():
+        for path, (content, generator, kind) in edited.items():
             fresh = generator.readers.read_file(
                 base_path=generator.path, path=path, content_class=type(content), context=context,
             )
-            content._content = fresh._content
+            apply_edit(content, fresh, kind)
             self.sources.remember(path, content)
         calls = {id(self._last.writer.page_calls[page]): self._last.writer.page_calls[page] for page in affected}
-        # The set of pages is unchanged, so the sitemap (fed by content_written) is too.
+        # The set of pages and their URLs and dates are unchanged, so is the
+        # sitemap (which content_written feeds).
         with signals.content_written.muted():
             for call in calls.values():
                 writer.replay(call)
-            edited_objects = [content for content, _ in edited.values()]
+            edited_objects = [content for content, _, _ in edited.values()]
             for call in self._last.writer.feed_calls:
                 if _feed_shows_any(call, edited_objects, self.settings.get("FEED_MAX_ITEMS")):
                     writer.replay_feed(call)
@@ -150,12 +156,15 @@ class IncrementalSite:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _pages_reading(self, edited):
-        """Output pages whose last render read the body of an edited source."""
+    def _affected_pages(self, edited):
+        """Pages that read an edited body, plus, for title/summary edits, pages that show the post."""
+        shown = {path for path, (_, _, kind) in edited.items() if kind == "text"}
         pages = set()
         for page, call in self._last.writer.page_calls.items():
             reads = self._body_reads.get(page)
             if reads is None or self._reads_raw_bodies(call[2]) or any(path in reads for path in edited):
+                pages.add(page)
+            elif shown and any(path in group for group in self._last.writer.page_sources.get(page, ()) for path in shown):
                 pages.add(page)
         return pages
 
@@ -166,22 +175,21 @@ class IncrementalSite:
             self._raw_body_templates[name] = template_mentions(template.environment, name, "_content")
         return self._raw_body_templates[name]
 
-    def _body_only_edits(self, changed_paths):
-        """Map each changed path to (its Content, generator) if all are body-only edits, else None."""
+    def _in_place_edits(self, changed_paths):
+        """Map each changed path to (Content, generator, kind) if every save can be patched in, else None."""
         if self._last is None or not changed_paths:
             return None
         edited = {}
         for path in {os.path.abspath(p) for p in changed_paths}:
             known = self.sources.known(path)
-            if known is None or not os.path.isfile(path):
+            generator = self._last.generator_of(path)
+            if known is None or generator is None or not os.path.isfile(path):
                 return None
             content, old_header = known
-            if header_bytes(path) != old_header:
+            kind = classify(content, old_header, header_bytes(path))
+            if kind is None:
                 return None
-            generator = self._last.generator_of(path)
-            if generator is None:
-                return None
-            edited[path] = (content, generator)
+            edited[path] = (content, generator, kind)
         return edited
 
     def _writer(self, context, only=None):

@@ -91,11 +91,19 @@ def test_call_deadline_crossing_now_equals_full_build(engine, site_copy, tmp_pat
 
 def test_title_and_date_changes_move_neighbours_and_equal_full_build(engine, site_copy, tmp_path):
     content = site_copy / "content"
-    set_header(synthetic_post_path(content, 10), "Title", "Omdöpt inlägg som grannarna visar")
-    engine.update([synthetic_post_path(content, 10)])
-    set_header(synthetic_post_path(content, 11), "Date", "2030-01-01 09:00")  # now the newest post
-    engine.update([synthetic_post_path(content, 11)])
-    assert_same_as_full_build(engine, site_copy, tmp_path, "title and date change")
+    retitled = synthetic_post_path(content, 10)
+    set_header(retitled, "Title", "Omdöpt inlägg som grannarna visar")
+    set_header(retitled, "Summary", "En ny sammanfattning för listorna.")
+    report = engine.update([retitled])
+    assert report.fast, "a title/summary edit of a post with a Slug is patched in place"
+    neighbour_pages = [path for path in report.rendered if "/nyheter/syntetiskt-inlagg-" in path]
+    assert len(neighbour_pages) >= 2, "the neighbours show the new title, so they are rendered again"
+    assert_same_as_full_build(engine, site_copy, tmp_path, "title and summary change")
+
+    moved = synthetic_post_path(content, 11)
+    set_header(moved, "Date", "2030-01-01 09:00")  # now the newest post: lists and neighbours move
+    assert not engine.update([moved]).fast
+    assert_same_as_full_build(engine, site_copy, tmp_path, "date change")
 
 
 def test_invalid_edit_raises_and_keeps_the_last_good_output(engine, site_copy):
