@@ -20,13 +20,12 @@ import re
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -152,7 +151,8 @@ def report(label, completed, errors, latencies, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="gunicorn sync workers (default: CPUs + 1; more only queue on the SQLite write lock)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--sync", choices=("FULL", "NORMAL"), default="FULL",
                         help="SQLite synchronous mode (formsvc's default is FULL)")
