@@ -25,7 +25,7 @@ from reliability_harness import (
     service_environment,
 )
 
-SIGNUPS = 120
+SIGNUPS = 200
 CLIENT_THREADS = 8
 CLI_RELAYS = 2
 SETTLE_SECONDS = 90

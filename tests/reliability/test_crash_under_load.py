@@ -18,9 +18,9 @@ from reliability_harness import (
     reference_from_location,
 )
 
-SIGNUPS = 200
+SIGNUPS = 300
 CLIENT_THREADS = 16
-KILL_AFTER_ACKNOWLEDGED = 70
+KILL_AFTER_ACKNOWLEDGED = 100
 WAIT_SECONDS = 60
 
 

@@ -1,5 +1,10 @@
 """Guarantee: a relay that dies after replacing the workbook but before marking
-the outbox row done causes no duplicate row when it runs again."""
+the outbox rows done causes no duplicate row when it runs again.
+
+The crash comes from formsvc's fault hook FORMSVC_FAULT=crash_after_sheet_write
+(os._exit(70) right after the workbook's os.replace, only when rows were
+written). The relay writes what it claimed in one batch, so one crash leaves
+every row of that batch in the sheet and still pending in the outbox."""
 
 import pytest
 
@@ -17,40 +22,50 @@ from reliability_harness import (
 CRASH_EXIT_CODE = 70
 
 
+def _sign_up(service, count, label):
+    client = SignupClient(service.base_url)
+    references = []
+    for number in range(count):
+        status, location = client.submit({"company": f"{label} {number} AB"})
+        assert status == 303
+        references.append(reference_from_location(location))
+    return references
+
+
+def _crashing_relay(env):
+    crashed = run_relay(env, FORMSVC_FAULT="crash_after_sheet_write")
+    assert crashed.returncode == CRASH_EXIT_CODE, crashed.stdout + crashed.stderr
+
+
 @pytest.mark.slow
 def test_relay_killed_between_sheet_write_and_ack_adds_no_duplicate(service_env, start_service):
     service = start_service(service_env)
-    client = SignupClient(service.base_url)
-    references = []
-    for number in range(3):
-        status, location = client.submit({"company": f"Avbrott {number} AB"})
-        assert status == 303
-        references.append(reference_from_location(location))
+    references = _sign_up(service, 3, "Avbrott")
     service.stop()
 
-    crashed = run_relay(service_env, FORMSVC_FAULT="crash_after_sheet_write")
-    assert crashed.returncode == CRASH_EXIT_CODE, crashed.stdout + crashed.stderr
-    written = workbook_references(service_env["SHEET_PATH"])
-    assert len(written) == 1 and written[0] in references
-    assert outbox_states(service_env) == {"pending": 3}, "the crashed relay acknowledged its row"
+    _crashing_relay(service_env)
+    assert sorted(workbook_references(service_env["SHEET_PATH"])) == sorted(references)
+    assert outbox_states(service_env) == {"pending": 3}, "the crashed relay acknowledged rows"
 
     assert_each_delivered_once(service_env, references)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the fault hook also fires when the row was already in the sheet, so "
-                                       "a crashing rerun never gets further; requested (H6-2)")
-def test_relay_crash_on_every_row_still_converges_to_one_row_each(service_env, start_service):
-    """Crash after each single write, again and again: every rerun must skip
-    the rows already in the sheet (found by Referens) and add one more."""
+def test_repeated_crashes_with_new_signups_in_between_still_give_one_row_each(service_env, start_service):
+    """The second crashing relay gets a batch of old rows (already in the sheet,
+    unacknowledged) and new ones: it must add only the new ones."""
     service = start_service(service_env)
-    client = SignupClient(service.base_url)
-    references = [reference_from_location(client.submit()[1]) for _ in range(3)]
+    first = _sign_up(service, 3, "Före")
+    _crashing_relay(service_env)
+    second = _sign_up(service, 2, "Efter")
     service.stop()
 
-    for expected_rows in (1, 2, 3):
-        crashed = run_relay(service_env, FORMSVC_FAULT="crash_after_sheet_write")
-        assert crashed.returncode == CRASH_EXIT_CODE, crashed.stderr
-        assert len(workbook_references(service_env["SHEET_PATH"])) == expected_rows
+    _crashing_relay(service_env)
+    assert sorted(workbook_references(service_env["SHEET_PATH"])) == sorted(first + second)
+    assert outbox_states(service_env) == {"pending": 5}
 
-    assert_each_delivered_once(service_env, references)
+    # With nothing new to write the hook stays quiet and the rows get acknowledged.
+    quiet = run_relay(service_env, FORMSVC_FAULT="crash_after_sheet_write")
+    assert quiet.returncode == 0, quiet.stderr
+    assert outbox_states(service_env) == {"done": 5}
+    assert_each_delivered_once(service_env, first + second)
