@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from . import db, relay, store
 from .cells import neutralise
-from .sinks import HEADERS, make_sink, sheet_row
+from .sinks import HEADERS, SheetBusy, SheetError, make_sink, sheet_row
 from .sinks.base import EMAIL_HEADER
 
 
@@ -102,7 +102,13 @@ def erase_command(references, email):
         wanted = list(dict.fromkeys(wanted))
         from_database = store.erase(connection, wanted)
     click.echo(f"database: removed {len(from_database)} sign-up(s) {' '.join(from_database)}".rstrip())
-    from_sheet = sink.remove(wanted)
+    try:
+        from_sheet = sink.remove(wanted)
+    except (SheetBusy, SheetError) as problem:
+        again = " ".join(f"--reference {reference}" for reference in wanted)
+        raise click.ClickException(
+            f"workbook not changed ({problem}); run `flask --app formsvc erase {again}` again later"
+        ) from None
     click.echo(f"workbook: removed {len(from_sheet)} row(s) {' '.join(from_sheet)}".rstrip())
 
 

@@ -90,3 +90,18 @@ def test_purge_requeue_and_deadletters(app, client):
 def test_erase_needs_a_target(app):
     result = app.test_cli_runner().invoke(args=["erase"])
     assert result.exit_code != 0 and "--reference" in result.output
+
+
+def test_erase_while_the_workbook_is_open_says_how_to_finish(app, client):
+    submit(client)
+    deliver_all(app)
+    (reference,) = stored_references(app)
+    office_lock = app.config["SHEET_PATH"].with_name("~$anmalningar.xlsx")
+    office_lock.write_text("staff")
+    result = app.test_cli_runner().invoke(args=["erase", "--reference", reference])
+    assert result.exit_code == 1
+    assert f"database: removed 1 sign-up(s) {reference}" in result.output
+    assert f"erase --reference {reference}` again later" in result.output
+    office_lock.unlink()
+    assert f"workbook: removed 1 row(s) {reference}" in run(app, "erase", "--reference", reference)
+    assert sheet_rows(app.config["SHEET_PATH"]) == []
