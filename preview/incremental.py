@@ -20,9 +20,11 @@ from pelican.plugins import signals
 from pelican.utils import clean_output_dir
 
 from preview import bodyreads
+from preview.errors import pelican_errors
 from preview.edits import apply_edit, classify
-from preview.fingerprint import Fingerprinter, digest_text, template_mentions, template_variables
+from preview.fingerprint import Fingerprinter, template_mentions, template_variables
 from preview.lastbuild import LastBuild
+from preview.outputs import carry_over_assets, delete_vanished, feed_shows_any, static_outputs, url_map_digest
 from preview.sources import SourceMemo, header_bytes
 from preview.writer import SkippingWriter
 
@@ -71,15 +73,44 @@ class IncrementalSite:
         until a build succeeds again, every update takes this full path.
         """
         self._last = None  # set again only when this build succeeds
-        return self._build()
+        with pelican_errors() as raise_logged_errors:
+            return self._build(raise_logged_errors)
 
-    def _build(self):
+    def _build(self, raise_logged_errors):
         started = time.perf_counter()
         self.sources.begin_build()
         self._start_pelican_build()
         generators = self._generators()
+        self._read_content(generators)
+        raise_logged_errors()  # e.g. a file Pelican could not read: it would silently be missing
         if self._builds == 0:
             self._clean_output_once()
+        context = generators[0].context
+        writer = self._writer(context)
+        try:
+            for generator in generators:
+                if hasattr(generator, "generate_output"):
+                    generator.generate_output(writer)
+            signals.finalized.send(self.pelican)
+        finally:
+            # Even a failed build must not leave keys that disagree with the files.
+            self._page_keys.update((path, writer.keys[path]) for path in writer.rendered if path in writer.keys)
+            self._body_reads.update(writer.body_reads)
+        raise_logged_errors()
+
+        produced = writer.produced | static_outputs(context, self.output_path)
+        report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped)
+        report.deleted = delete_vanished(self._outputs - produced, self.output_path)
+        self._outputs = produced
+        self._page_keys = {path: key for path, key in writer.keys.items() if path in produced}
+        self._body_reads = {path: reads for path, reads in self._body_reads.items() if path in produced}
+        self._last = LastBuild(generators, writer)
+        self._builds += 1
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _read_content(self, generators):
+        """Pelican.run's reading phase, with unchanged files served from the memo."""
         for generator in generators:
             if hasattr(generator, "get_cached_data"):
                 self.sources.install(generator)
@@ -92,30 +123,6 @@ class IncrementalSite:
         for generator in generators:
             if hasattr(generator, "refresh_metadata_intersite_links"):
                 generator.refresh_metadata_intersite_links()
-
-        context = generators[0].context
-        writer = self._writer(context)
-        try:
-            for generator in generators:
-                if hasattr(generator, "generate_output"):
-                    generator.generate_output(writer)
-            signals.finalized.send(self.pelican)
-        finally:
-            # Even a failed build must not leave keys that disagree with the files.
-            self._page_keys.update((path, writer.keys[path]) for path in writer.rendered if path in writer.keys)
-            self._body_reads.update(writer.body_reads)
-
-        produced = writer.produced | _static_outputs(context, self.output_path)
-        report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped)
-        report.deleted = self._delete_vanished(produced)
-        self._outputs = produced
-        self._page_keys = {path: key for path, key in writer.keys.items() if path in produced}
-        self._body_reads.update(writer.body_reads)
-        self._body_reads = {path: reads for path, reads in self._body_reads.items() if path in produced}
-        self._last = LastBuild(generators, writer)
-        self._builds += 1
-        report.seconds = time.perf_counter() - started
-        return report
 
     def update(self, changed_paths):
         """Rebuild after `changed_paths` were saved.
@@ -147,7 +154,7 @@ class IncrementalSite:
                 writer.replay(call)
             edited_objects = [content for content, _, _ in edited.values()]
             for call in self._last.writer.feed_calls:
-                if _feed_shows_any(call, edited_objects, self.settings.get("FEED_MAX_ITEMS")):
+                if feed_shows_any(call, edited_objects, self.settings.get("FEED_MAX_ITEMS")):
                     writer.replay_feed(call)
         self._page_keys.update((path, writer.keys[path]) for path in writer.keys)
         self._body_reads.update(writer.body_reads)
@@ -196,7 +203,7 @@ class IncrementalSite:
         """A SkippingWriter; with `only`, pages outside that set count as unchanged unseen."""
         if only is None:
             self._content_fingerprints = {}  # objects' neighbours and state may all have changed
-        fingerprinter = Fingerprinter(context, self.sources.digest, functools.cache(lambda: _url_map_digest(context)),
+        fingerprinter = Fingerprinter(context, self.sources.digest, functools.cache(lambda: url_map_digest(context)),
                                       self._content_fingerprints)
         return SkippingWriter(self.output_path, self.settings, self._page_key_function(fingerprinter, only))
 
@@ -214,7 +221,7 @@ class IncrementalSite:
             return
         assets_before = self.settings.get("SIM_ASSETS")
         signals.initialized.send(self.pelican)
-        _carry_over_assets(assets_before, self.settings.get("SIM_ASSETS"))
+        carry_over_assets(assets_before, self.settings.get("SIM_ASSETS"))
 
     def _generators(self):
         context = self.settings.copy()
@@ -260,57 +267,3 @@ class IncrementalSite:
             return key, fingerprint.sources(variables, localcontext), unchanged
 
         return page_key
-
-    def _delete_vanished(self, produced):
-        deleted = []
-        for path in sorted(self._outputs - produced):
-            if os.path.isfile(path):
-                os.remove(path)
-                deleted.append(path)
-                _remove_empty_parents(os.path.dirname(path), self.output_path)
-        return deleted
-
-
-def _feed_shows_any(call, contents, max_items):
-    elements = call[0][:max_items]
-    return any(element is content for element in elements for content in contents)
-
-
-def _carry_over_assets(before, after):
-    """Keep the theme assets earlier builds handed out.
-
-    Our plugin's `asset()` records the files templates ask for while rendering
-    and, at the end of the build, writes their fingerprinted copies and removes
-    the plain ones. A page we skip does not ask, so without this its asset
-    would be left under its plain name. The theme cannot change within one
-    engine (a theme change starts a new one), so the old names are still right.
-    """
-    if before is not None and after is not None and before is not after:
-        for source, target in getattr(before, "used", {}).items():
-            after.used.setdefault(source, target)
-
-
-def _static_outputs(context, output_path):
-    outputs = set()
-    for static in context.get("static_content", {}).values():
-        save_as = getattr(static, "save_as", None)
-        if save_as:
-            outputs.add(os.path.join(output_path, save_as))
-    return outputs
-
-
-def _url_map_digest(context):
-    """Digest of where every source file ends up; intra-site links depend on it."""
-    pairs = []
-    for registry in ("generated_content", "static_content"):
-        for source, item in context.get(registry, {}).items():
-            pairs.append(f"{source}->{getattr(item, 'url', '')}")
-    return "urls:" + digest_text("\0".join(sorted(pairs)))
-
-
-def _remove_empty_parents(directory, stop):
-    stop = os.path.abspath(stop)
-    directory = os.path.abspath(directory)
-    while directory.startswith(stop + os.sep) and not os.listdir(directory):
-        os.rmdir(directory)
-        directory = os.path.dirname(directory)

@@ -19,6 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
+from preview.errors import PelicanReportedErrors
 from preview.incremental import IncrementalSite
 from preview.livereload import LiveReloadMiddleware, ReloadBroadcaster
 from preview.settings import load_settings
@@ -103,6 +104,9 @@ class PreviewSession:
             for item in errors:
                 print(item, file=sys.stderr, flush=True)
             log(f"{len(errors)} fel i innehållet – förhandsvisningen visar den senaste fungerande versionen")
+        elif isinstance(error, PelicanReportedErrors):
+            print(error, file=sys.stderr, flush=True)
+            log("rebuild failed: still serving the last good output")
         else:
             traceback.print_exception(error, file=sys.stderr)
             log("rebuild failed: still serving the last good output")
