@@ -185,6 +185,16 @@ class SignupClient:
         )
 
 
+def sign_up(client, count, company="Reliabilitet AB"):
+    """`count` valid sign-ups that must each get their 303; returns their references."""
+    references = []
+    for number in range(count):
+        status, location = client.submit({"company": f"{company} {number}"})
+        assert status == 303, f"a valid sign-up got {status}"
+        references.append(reference_from_location(location))
+    return references
+
+
 def default_answers(html):
     """A valid answer for every field of the form, read from the form itself
     (hidden tokens, the first real option of each select, the first radio and

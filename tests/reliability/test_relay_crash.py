@@ -15,21 +15,11 @@ from reliability_checks import (
 )
 from reliability_harness import (
     SignupClient,
-    reference_from_location,
     run_relay,
+    sign_up,
 )
 
 CRASH_EXIT_CODE = 70
-
-
-def _sign_up(service, count, label):
-    client = SignupClient(service.base_url)
-    references = []
-    for number in range(count):
-        status, location = client.submit({"company": f"{label} {number} AB"})
-        assert status == 303
-        references.append(reference_from_location(location))
-    return references
 
 
 def _crashing_relay(env):
@@ -40,7 +30,7 @@ def _crashing_relay(env):
 @pytest.mark.slow
 def test_relay_killed_between_sheet_write_and_ack_adds_no_duplicate(service_env, start_service):
     service = start_service(service_env)
-    references = _sign_up(service, 3, "Avbrott")
+    references = sign_up(SignupClient(service.base_url), 3, "Avbrott")
     service.stop()
 
     _crashing_relay(service_env)
@@ -55,9 +45,9 @@ def test_repeated_crashes_with_new_signups_in_between_still_give_one_row_each(se
     """The second crashing relay gets a batch of old rows (already in the sheet,
     unacknowledged) and new ones: it must add only the new ones."""
     service = start_service(service_env)
-    first = _sign_up(service, 3, "Före")
+    first = sign_up(SignupClient(service.base_url), 3, "Före")
     _crashing_relay(service_env)
-    second = _sign_up(service, 2, "Efter")
+    second = sign_up(SignupClient(service.base_url), 2, "Efter")
     service.stop()
 
     _crashing_relay(service_env)

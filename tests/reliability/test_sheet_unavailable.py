@@ -21,9 +21,9 @@ from reliability_checks import (
 )
 from reliability_harness import (
     SignupClient,
-    reference_from_location,
     run_cli,
     run_relay,
+    sign_up,
 )
 
 LOCK_HOLDER = """
@@ -36,15 +36,6 @@ sys.stdin.read()
 """
 
 
-def _sign_up(client, count):
-    references = []
-    for _ in range(count):
-        status, location = client.submit()
-        assert status == 303, "a sign-up was refused while the sheet was unavailable"
-        references.append(reference_from_location(location))
-    return references
-
-
 def _outbox(env, references):
     marks = ",".join("?" * len(references))
     return query(env, f"SELECT state, attempts, last_error FROM outbox WHERE reference IN ({marks})", references)
@@ -55,7 +46,7 @@ def delivered_once(service_env, start_service):
     """A running service and a workbook that already holds one delivered sign-up."""
     service = start_service(service_env)
     client = SignupClient(service.base_url)
-    first = _sign_up(client, 1)
+    first = sign_up(client, 1)
     assert relay_until_settled(service_env) == {"done": 1}
     return client, first
 
@@ -68,7 +59,7 @@ def test_folder_replaced_by_a_file_then_restored(service_env, delivered_once):
     folder.rename(moved_away)
     folder.write_bytes(b"not a folder")
     try:
-        later = _sign_up(client, 2)
+        later = sign_up(client, 2)
         result = run_relay(service_env)
         assert result.returncode == 0, result.stderr
         for state, attempts, last_error in _outbox(service_env, later):
@@ -92,7 +83,7 @@ def test_lock_held_by_another_process(service_env, delivered_once):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        later = _sign_up(client, 2)
+        later = sign_up(client, 2)
         result = run_relay(service_env)
         assert result.returncode == 0, result.stderr
         assert [state for state, _, _ in _outbox(service_env, later)] == ["pending", "pending"]
@@ -116,7 +107,7 @@ def test_corrupt_workbook_is_never_replaced(service_env, delivered_once):
     garbage = os.urandom(8192)
     sheet_path.write_bytes(garbage)
 
-    later = _sign_up(client, 2)
+    later = sign_up(client, 2)
     retried = run_relay(service_env)
     assert [state for state, _, _ in _outbox(service_env, later)] == ["pending", "pending"]
     dead = run_relay(service_env, FORMSVC_MAX_ATTEMPTS=2)
