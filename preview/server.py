@@ -103,13 +103,13 @@ class PreviewSession:
         if errors:  # ContentInvalid: one `path:line: message` per problem, like the full build
             for item in errors:
                 print(item, file=sys.stderr, flush=True)
-            log(f"{len(errors)} fel i innehållet – förhandsvisningen visar den senaste fungerande versionen")
+            print(f"{len(errors)} fel i innehållet – förhandsvisningen visar den senaste fungerande versionen.",
+                  file=sys.stderr, flush=True)
         elif isinstance(error, PelicanReportedErrors):
             print(error, file=sys.stderr, flush=True)
-            log("rebuild failed: still serving the last good output")
         else:
             traceback.print_exception(error, file=sys.stderr)
-            log("rebuild failed: still serving the last good output")
+        log("rebuild failed: still serving the last good output")
 
     def _area(self, path):
         try:
