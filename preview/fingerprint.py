@@ -79,12 +79,11 @@ class Fingerprinter:
         """Digest of everything the named template can read from this context."""
         if "*" in variables:
             variables = localcontext.keys()
-        paginated = {name[: -len("_page")] for name in localcontext if name.endswith("_page")}
         parts = [template_name]
         for name in sorted(variables):
             value = localcontext.get(name, _Missing)
             parts.append(name)
-            if name in paginated and localcontext.get(name + "_page") is not None:
+            if localcontext.get(name + "_page") is not None:
                 # Pelican hands a paginated page the whole list too; the page
                 # shows its own slice (fingerprinted via <name>_page), so of the
                 # whole list only which items it holds, in which order, counts.
