@@ -45,9 +45,10 @@ class BuildReport:
 class IncrementalSite:
     """One Pelican site kept warm between builds of a preview session."""
 
-    def __init__(self, settings, clean_first=False, keep=()):
+    def __init__(self, settings, clean_first=False, keep=(), on_page_written=None):
         """`clean_first`: empty the output folder (except the names in `keep`) on the
-        first build, once the content has validated, so no stale file survives."""
+        first build, once the content has validated, so no stale file survives.
+        `on_page_written(path)` runs as soon as each rendered file is on disk."""
         # Pelican's own content cache would only add disk I/O on top of ours.
         settings = dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
         self.settings = settings
@@ -64,6 +65,7 @@ class IncrementalSite:
         self._raw_body_templates = {}
         bodyreads.install()
         self._clean_first = clean_first
+        self._on_page_written = on_page_written
         self._keep = tuple(keep)
 
     def build(self):
@@ -205,7 +207,8 @@ class IncrementalSite:
             self._content_fingerprints = {}  # objects' neighbours and state may all have changed
         fingerprinter = Fingerprinter(context, self.sources.digest, functools.cache(lambda: url_map_digest(context)),
                                       self._content_fingerprints)
-        return SkippingWriter(self.output_path, self.settings, self._page_key_function(fingerprinter, only))
+        return SkippingWriter(self.output_path, self.settings, self._page_key_function(fingerprinter, only),
+                              on_written=self._on_page_written)
 
     def _forget_fingerprints_of(self, edited):
         """Drop remembered fingerprints of edited objects and of objects that point at them."""

@@ -72,7 +72,7 @@ class PreviewSession:
     def _new_site(self):
         def first_build():
             site = IncrementalSite(load_settings(self.config, self.content_dir, self.output_dir),
-                                   clean_first=True, keep=("handbok", "pagefind"))
+                                   clean_first=True, keep=("handbok", "pagefind"), on_page_written=self._page_written)
             report = site.build()
             self.site = site
             return report
@@ -97,6 +97,9 @@ class PreviewSession:
             self.search.request()
         return True
 
+    def _page_written(self, path):
+        self.broadcaster.page_written(url_of(path, self.output_dir))
+
     @staticmethod
     def _print_failure(error):
         errors = getattr(error, "errors", None)
@@ -120,6 +123,14 @@ class PreviewSession:
             return "settings"
         return relative.parts[0] if relative.parts and relative.parts[0] in (
             "content", "theme", "plugins", "handbook") else "other"
+
+
+def url_of(path, output_dir):
+    """The URL path a browser uses for an output file: folders for index.html."""
+    relative = Path(path).relative_to(output_dir).as_posix()
+    if relative == "index.html" or relative.endswith("/index.html"):
+        relative = relative[: -len("index.html")]
+    return "/" + relative
 
 
 def fresh_search_index(build_search_index, output_dir):

@@ -46,9 +46,10 @@ class SkippingWriter(Writer):
     disk already holds exactly this page. Feeds always render: they are few.
     """
 
-    def __init__(self, output_path, settings, page_key):
+    def __init__(self, output_path, settings, page_key, on_written=None):
         super().__init__(output_path, settings=settings)
         self.page_key = page_key
+        self.on_written = on_written  # called with the absolute path of each file written
         self.keys = {}  # output path -> page key computed this build
         self.page_sources = {}  # output path -> tuple of frozensets of source paths
         self.page_calls = {}  # output path -> the write_file call that produced it
@@ -96,4 +97,23 @@ class SkippingWriter(Writer):
         if filename != os.devnull:
             self.produced.add(path)
             self.rendered.add(path)
+            if self.on_written is not None:
+                return _ClosingHook(handle, lambda: self.on_written(path))
         return handle
+
+
+class _ClosingHook:
+    """A file handle that runs `hook` once the `with` block has closed it."""
+
+    def __init__(self, handle, hook):
+        self._handle = handle
+        self._hook = hook
+
+    def __enter__(self):
+        return self._handle.__enter__()
+
+    def __exit__(self, *exc_info):
+        result = self._handle.__exit__(*exc_info)
+        if exc_info[0] is None:
+            self._hook()
+        return result

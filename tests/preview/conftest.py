@@ -6,6 +6,8 @@ leak into it.
 """
 
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,30 @@ def engine(site_copy, tmp_path):
     site = IncrementalSite(load_settings(site_copy / "pelicanconf.py", site_copy / "content", tmp_path / "preview"))
     site.build()
     return site
+
+
+@pytest.fixture
+def running_preview(site_copy, tmp_path):
+    """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
+    from sim_content.preview_app import static_site_app
+    from werkzeug.serving import make_server
+
+    from preview.livereload import LiveReloadMiddleware
+    from preview.server import PreviewSession, start_collector, watch
+
+    session = PreviewSession(site_copy, tmp_path / "output")
+    collector = start_collector(session)
+    assert session.start()
+    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_site_app(session.output_dir), session.broadcaster), threaded=True)
+    stop = threading.Event()
+    threads = [threading.Thread(target=server.serve_forever, daemon=True),
+               threading.Thread(target=watch, args=(session, stop, collector), daemon=True)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # let watchdog's observer settle before the test saves files
+    yield session, f"http://127.0.0.1:{server.server_port}"
+    stop.set()
+    session.broadcaster.close()
+    server.shutdown()
+    for thread in threads:
+        thread.join(timeout=5)

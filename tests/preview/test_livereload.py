@@ -31,3 +31,14 @@ def test_stream_sends_changed_after_notify_and_stops_on_close():
     assert any(message.startswith(b": keep-alive") for message in messages[:-1])
     broadcaster.close()
     assert list(stream) == []
+
+
+def test_page_events_carry_the_running_build_and_precede_changed():
+    broadcaster = ReloadBroadcaster(keepalive_seconds=5)
+    stream = broadcaster.stream()
+    next(stream)
+    broadcaster.page_written("/nyheter/x/")
+    broadcaster.notify()
+    assert next(stream) == b"event: page\ndata: 1 /nyheter/x/\n\n"
+    assert next(stream) == b"event: changed\ndata: 1\n\n"
+    broadcaster.close()

@@ -1,50 +1,26 @@
 """The preview server over real HTTP: live-reload events after an edit, script only in responses."""
 
-import threading
 import time
 
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from werkzeug.serving import make_server
-
-from sim_content.preview_app import static_site_app
 
 from preview.corpus import append_sentence, synthetic_post_path
-from preview.livereload import EVENTS_PATH, SCRIPT_PATH, SCRIPT_TAG, LiveReloadMiddleware
-from preview.server import PreviewSession, start_collector, watch
+from preview.livereload import EVENTS_PATH, SCRIPT_PATH, SCRIPT_TAG
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def running_preview(site_copy, tmp_path):
-    """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
-    session = PreviewSession(site_copy, tmp_path / "output")
-    collector = start_collector(session)
-    assert session.start()
-    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_site_app(session.output_dir), session.broadcaster), threaded=True)
-    stop = threading.Event()
-    threads = [threading.Thread(target=server.serve_forever, daemon=True),
-               threading.Thread(target=watch, args=(session, stop, collector), daemon=True)]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.3)  # let watchdog's observer settle before the test saves files
-    yield session, f"http://127.0.0.1:{server.server_port}"
-    stop.set()
-    session.broadcaster.close()
-    server.shutdown()
-    for thread in threads:
-        thread.join(timeout=5)
-
-
 def read_events(response, wanted, deadline):
-    """Collect SSE event names from a streaming response until `wanted` is seen or time runs out."""
-    seen = []
+    """Collect (event, data) pairs from a streaming response until event `wanted` or time runs out."""
+    seen, name = [], None
     for line in response.iter_lines(decode_unicode=True):
         if line and line.startswith("event: "):
-            seen.append(line.removeprefix("event: "))
-            if wanted in seen:
+            name = line.removeprefix("event: ")
+        elif line and line.startswith("data: ") and name:
+            seen.append((name, line.removeprefix("data: ")))
+            if name == wanted:
                 break
         if time.monotonic() > deadline:
             break
@@ -58,7 +34,10 @@ def test_saving_a_post_sends_changed_and_serves_the_new_text(running_preview, si
         assert events.headers["Content-Type"].startswith("text/event-stream")
         append_sentence(post, "Sparad i editorn och synlig direkt.")
         seen = read_events(events, "changed", time.monotonic() + 30)
-    assert "changed" in seen
+    build = str(session.broadcaster.generation)
+    assert seen[-1] == ("changed", build)
+    # The edited page is announced on its own, before the build is done.
+    assert ("page", f"{build} /nyheter/syntetiskt-inlagg-4/") in seen[:-1]
     page = requests.get(base + "/nyheter/syntetiskt-inlagg-4/", timeout=10)
     assert "Sparad i editorn och synlig direkt." in BeautifulSoup(page.text, "html5lib").get_text()
     assert session.last_report.fast
