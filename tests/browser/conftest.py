@@ -29,10 +29,6 @@ sys.path.insert(0, str(HERE))  # the browser_* helper modules next to this file
 from tests.conftest import require_tool  # noqa: E402
 from browser_pages import MIN_FILL_SECONDS, post_signup_over_http  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 BUILD_TIMEOUT_SECONDS = 600
 SERVER_START_TIMEOUT_SECONDS = 30
 VIEWPORT_HEIGHT = 800
@@ -195,16 +191,6 @@ def calls_by_state(built_site):
 def thank_you_path(site_server, calls_by_state):
     """A real sign-up's thank-you address, submitted over plain HTTP."""
     return post_signup_over_http(site_server.base_url, f"/anmalan/{calls_by_state['open'][0]['slug']}/")
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

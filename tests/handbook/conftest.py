@@ -93,16 +93,3 @@ def served_handbook(built_handbook):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def handbook_browser(chromium_path):
-    """Debian's Chromium through Playwright (the `chromium_path` fixture skips without it)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path)
-        try:
-            yield browser
-        finally:
-            browser.close()

@@ -7,13 +7,13 @@ pytestmark = pytest.mark.browser
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def test_every_handbook_page_has_no_wcag_violations(handbook_browser, served_handbook, handbook_pages):
+def test_every_handbook_page_has_no_wcag_violations(browser, served_handbook, handbook_pages):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
     found = []
-    page = handbook_browser.new_page()
+    page = browser.new_page()
     try:
         for url_path, _ in handbook_pages:
             page.goto(served_handbook + url_path[len("/handbok/"):])

@@ -12,9 +12,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_search_works_and_nothing_is_blocked_by_the_csp(handbook_browser, served_handbook):
+def test_search_works_and_nothing_is_blocked_by_the_csp(browser, served_handbook):
     problems = []
-    page = handbook_browser.new_page()
+    page = browser.new_page()
     try:
         page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
