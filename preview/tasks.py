@@ -1,7 +1,11 @@
 """Slow jobs (pagefind, mkdocs) run in the background, coalescing requests."""
 
+import os
 import threading
 import time
+
+# How much nicer than the preview itself background jobs run (0 = same).
+BACKGROUND_NICENESS = 10
 
 
 class BackgroundTask:
@@ -36,6 +40,7 @@ class BackgroundTask:
         return False
 
     def _loop(self):
+        _lower_this_threads_priority()
         while True:
             with self._lock:
                 if not self._pending:
@@ -50,3 +55,16 @@ class BackgroundTask:
             else:
                 self.runs += 1
                 self._log(f"{self.name} updated in {time.perf_counter() - started:.1f} s")
+
+
+def _lower_this_threads_priority():
+    """Let page updates win the CPU over a running pagefind or mkdocs.
+
+    On Linux a thread is its own scheduling entity and the programs it starts
+    inherit its niceness, so only this thread and its children slow down.
+    Elsewhere this does nothing.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+    except (AttributeError, OSError):
+        pass
