@@ -1,11 +1,16 @@
 """Incremental Pelican builds for the live preview.
 
-Every rebuild runs Pelican's own generators from scratch, so the content model
-is always exactly what a full build would compute. Two things make it fast:
-parsed source files come from an in-memory memo (`SourceMemo`), and the writer
-skips rendering any page whose template inputs have the same fingerprint as
-in the previous build (`SkippingWriter`). Output goes straight into the output
-folder; pages the site no longer produces (a deleted post) are removed.
+Two paths, both writing straight into the output folder:
+
+- `build()` runs Pelican's own generators, so the content model is exactly
+  what a full build computes. Unchanged files come from an in-memory memo
+  (`SourceMemo`), and the writer skips every page whose template inputs have
+  the same fingerprint as last time (`SkippingWriter`). Pages the site no
+  longer produces (a deleted post) are removed.
+- `update(paths)` handles the common saves without re-reading anything else:
+  a body edit, or a news post's new title or summary (see `preview.edits`),
+  is patched into the last build's objects and only the pages that read that
+  body or show that post are considered again.
 """
 
 import functools
@@ -39,7 +44,7 @@ class BuildReport:
     skipped: int = 0  # pages whose fingerprint had not changed
     deleted: list = field(default_factory=list)  # output paths removed
     seconds: float = 0.0
-    fast: bool = False  # True when only the pages showing a body-only edit were considered
+    fast: bool = False  # True when the save was patched in place (update's fast path)
 
 
 class IncrementalSite:
@@ -57,16 +62,16 @@ class IncrementalSite:
         self.sources = SourceMemo()
         self._page_keys = {}  # output path -> fingerprint of what rendered it
         self._outputs = set()  # output paths the previous build produced
-        self._template_variables = {}
+        self._template_variables = {}  # template name -> context names it reads
         self._builds = 0
-        self._last = None  # generators and writer records of the last full build
-        self._content_fingerprints = {}
+        self._last = None  # generators and writer records of the last successful build
+        self._content_fingerprints = {}  # id(Content) -> (Content, fingerprint), see _writer
         self._body_reads = {}  # output path -> sources whose bodies its last render read
-        self._raw_body_templates = {}
-        bodyreads.install()
+        self._raw_body_templates = {}  # template name -> mentions `_content`
         self._clean_first = clean_first
         self._on_page_written = on_page_written
         self._keep = tuple(keep)
+        bodyreads.install()
 
     def build(self):
         """Bring the output folder up to date with the sources; return a BuildReport.
@@ -133,10 +138,20 @@ class IncrementalSite:
         into the warm content model and only the pages showing them are
         considered; anything else runs `build()`.
         """
-        started = time.perf_counter()
         edited = self._in_place_edits(changed_paths)
         if edited is None:
             return self.build()
+        try:
+            with pelican_errors() as raise_logged_errors:
+                report = self._patch_in_place(edited)
+                raise_logged_errors()
+                return report
+        except BaseException:
+            self._last = None  # the next save rebuilds everything it needs from the sources
+            raise
+
+    def _patch_in_place(self, edited):
+        started = time.perf_counter()
         self.sources.begin_build()
         context = self._last.generators[0].context
         self._forget_fingerprints_of(content for content, _, _ in edited.values())
