@@ -73,3 +73,19 @@ def test_invalid_save_keeps_serving_the_last_good_page(running_preview, site_cop
     assert time.monotonic() < deadline, "the path:line error was not printed"
     assert session.broadcaster.generation == generation  # no reload into a broken page
     assert requests.get(base + "/nyheter/syntetiskt-inlagg-6/", timeout=10).text == before
+
+
+def test_an_editors_atomic_save_is_a_fast_page_update(running_preview, site_copy):
+    """Editors often write a temporary file and rename it over the post; that is one edit."""
+    session, base = running_preview
+    post = synthetic_post_path(site_copy / "content", 5)
+    temporary = post.with_name("." + post.name + ".tmp")
+    temporary.write_text(post.read_text(encoding="utf-8") + "\nSparad via en tillfällig fil.\n", encoding="utf-8")
+    generation = session.broadcaster.generation
+    temporary.replace(post)
+    deadline = time.monotonic() + 30
+    while session.broadcaster.generation == generation and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session.last_report.fast
+    page = requests.get(base + "/nyheter/syntetiskt-inlagg-5/", timeout=10)
+    assert "Sparad via en tillfällig fil." in page.text
