@@ -278,7 +278,7 @@ class IncrementalSite:
                 return self._page_keys[path], self._last.writer.page_sources[path], True
             name = template.name
             if name not in self._template_variables:
-                self._template_variables[name] = template_variables(template.environment, name)
+                self._template_variables[name] = tuple(sorted(template_variables(template.environment, name)))
             variables = self._template_variables[name]
             key = fingerprint.key(name, variables, localcontext)
             unchanged = self._page_keys.get(path) == key and os.path.exists(path)
