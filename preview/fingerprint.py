@@ -97,32 +97,39 @@ class Fingerprinter:
         return digest_text("\0".join(parts))
 
     def sources(self, variables, localcontext):
-        """The source paths a page's variables show, as a tuple of frozensets."""
+        """The source paths a page's variables show, as a tuple of frozensets.
+
+        Content objects count with their neighbours; lists, tuples, sets and
+        dict values are searched a few levels deep (tags: {tag: [articles]},
+        categories: [(category, [articles])]).
+        """
         if "*" in variables:
             variables = localcontext.keys()
         found = []
         for name in variables:
             value = localcontext.get(name)
-            if isinstance(value, (Content, Page, list, tuple)):
-                found.append(self._memoised(value, "sources", self._sources_of))
+            if isinstance(value, (Content, Page, list, tuple, set, frozenset, dict)):
+                found.append(self._memoised(value, "sources", lambda v: frozenset(self._collect_sources(v, 3))))
         return tuple(found)
 
-    def _sources_of(self, value):
+    def _collect_sources(self, value, depth):
         if isinstance(value, Content):
-            paths = {value.source_path}
-            paths.update(v.source_path for v in vars(value).values() if isinstance(v, Content))
-            return frozenset(paths)
+            yield value.source_path
+            yield from (v.source_path for v in vars(value).values() if isinstance(v, Content))
+            return
+        if depth == 0:
+            return
         if isinstance(value, Page):
             value = value.object_list
-        paths = set()
+        elif isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, (list, tuple, set, frozenset)):
+            return
         for item in value:
             if isinstance(item, Content):
-                paths.add(item.source_path)
-            elif isinstance(item, tuple):  # (category, [articles]) pairs
-                for part in item:
-                    if isinstance(part, list):
-                        paths.update(x.source_path for x in part if isinstance(x, Content))
-        return frozenset(paths)
+                yield item.source_path  # a list shows its items, not their neighbours
+            else:
+                yield from self._collect_sources(item, depth - 1)
 
     def _membership(self, items):
         return self._memoised(items, "members", lambda v: digest_text("\0".join(

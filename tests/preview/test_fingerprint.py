@@ -61,3 +61,16 @@ def test_a_neighbour_edit_changes_the_key_of_the_page_showing_it():
 def test_objects_without_a_stable_repr_are_never_considered_unchanged():
     context = {"thing": object()}
     assert fingerprinter({}).key("t", {"thing"}, context) != fingerprinter({}).key("t", {"thing"}, context)
+
+
+def test_sources_find_posts_inside_lists_pairs_and_mappings():
+    first, second, third = post("/c/a.md", "A"), post("/c/b.md", "B"), post("/c/c.md", "C")
+    first.next_article = third
+    context = {
+        "article": first,
+        "categories": [("Industri", [second])],
+        "tags": {"Export": [third]},
+        "SITENAME": "SIM",
+    }
+    found = set().union(*fingerprinter({}).sources({"article", "categories", "tags", "SITENAME"}, context))
+    assert found == {"/c/a.md", "/c/b.md", "/c/c.md"}
