@@ -29,7 +29,9 @@ from preview.errors import pelican_errors
 from preview.edits import apply_edit, classify
 from preview.fingerprint import Fingerprinter, template_mentions, template_variables
 from preview.lastbuild import LastBuild
-from preview.outputs import carry_over_assets, delete_vanished, feed_shows_any, static_outputs, url_map_digest
+from preview.outputs import (
+    build_clock, carry_over_assets, delete_vanished, feed_shows_any, files_written_since, static_outputs, url_map_digest,
+)
 from preview.sources import SourceMemo, header_bytes
 from preview.writer import SkippingWriter
 
@@ -50,10 +52,12 @@ class BuildReport:
 class IncrementalSite:
     """One Pelican site kept warm between builds of a preview session."""
 
-    def __init__(self, settings, clean_first=False, keep=(), on_page_written=None):
+    def __init__(self, settings, clean_first=False, keep=(), on_page_written=None, previous_outputs=()):
         """`clean_first`: empty the output folder (except the names in `keep`) on the
         first build, once the content has validated, so no stale file survives.
-        `on_page_written(path)` runs as soon as each rendered file is on disk."""
+        `previous_outputs`: files an earlier engine wrote; those the first build
+        does not produce again are removed. `on_page_written(path)` runs as soon
+        as each rendered file is on disk."""
         # Pelican's own content cache would only add disk I/O on top of ours.
         settings = dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
         self.settings = settings
@@ -61,7 +65,7 @@ class IncrementalSite:
         self.pelican = None  # created by the first build: its plugins validate content then
         self.sources = SourceMemo()
         self._page_keys = {}  # output path -> fingerprint of what rendered it
-        self._outputs = set()  # output paths the previous build produced
+        self._outputs = set(previous_outputs)  # output paths the previous build produced
         self._template_variables = {}  # template name -> context names it reads
         self._builds = 0
         self._last = None  # generators and writer records of the last successful build
@@ -94,6 +98,7 @@ class IncrementalSite:
             self._clean_output_once()
         context = generators[0].context
         writer = self._writer(context)
+        clock = build_clock(self.output_path)
         try:
             for generator in generators:
                 if hasattr(generator, "generate_output"):
@@ -105,7 +110,8 @@ class IncrementalSite:
             self._body_reads.update(writer.body_reads)
         raise_logged_errors()
 
-        produced = writer.produced | static_outputs(context, self.output_path)
+        produced = (writer.produced | static_outputs(context, self.output_path)
+                    | files_written_since(self.output_path, clock, self._keep))
         report = BuildReport(rendered=sorted(writer.rendered), skipped=writer.skipped)
         report.deleted = delete_vanished(self._outputs - produced, self.output_path)
         self._outputs = produced
@@ -259,6 +265,11 @@ class IncrementalSite:
         ):
             raise RuntimeError("Pelican produced no article or page generator")
         return generators
+
+    @property
+    def outputs(self):
+        """Absolute paths of the files the last successful build produced."""
+        return frozenset(self._outputs)
 
     def knows(self, path):
         """True if `path` was a source of the last build, or if there is no good build to go by."""

@@ -16,6 +16,39 @@ def delete_vanished(paths, output_path):
     return deleted
 
 
+def build_clock(output_path):
+    """A timestamp on the output file system's own clock (mtime resolution and all)."""
+    os.makedirs(output_path, exist_ok=True)
+    marker = os.path.join(output_path, ".preview-clock")
+    with open(marker, "w", encoding="utf-8"):
+        pass
+    try:
+        return os.stat(marker).st_mtime_ns
+    finally:
+        os.remove(marker)
+
+
+def files_written_since(output_path, clock, keep=()):
+    """Absolute paths of files under `output_path` modified at or after `clock`.
+
+    Catches what plugins write without Pelican's writer (calls.json, the
+    fingerprinted CSS copy, sitemap.xml), so a later build can tell when one
+    of them is no longer produced. Folders named in `keep` are not searched.
+    """
+    found = set()
+    for folder, subfolders, files in os.walk(output_path):
+        if folder == output_path:
+            subfolders[:] = [name for name in subfolders if name not in keep]
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                if os.stat(path).st_mtime_ns >= clock:
+                    found.add(os.path.abspath(path))
+            except FileNotFoundError:
+                pass
+    return found
+
+
 def feed_shows_any(call, contents, max_items):
     elements = call[0][:max_items]
     return any(element is content for element in elements for content in contents)

@@ -71,8 +71,14 @@ class PreviewSession:
 
     def _new_site(self):
         def first_build():
+            # At start-up the output folder may hold anything, so it is emptied
+            # (after the content validated). A restart (theme, settings) keeps
+            # serving the old pages while the new engine re-renders them all,
+            # then removes those it no longer produces.
+            previous = self.site.outputs if self.site is not None else None
             site = IncrementalSite(load_settings(self.config, self.content_dir, self.output_dir),
-                                   clean_first=True, keep=("handbok", "pagefind"), on_page_written=self._page_written)
+                                   clean_first=previous is None, keep=("handbok", "pagefind"),
+                                   on_page_written=self._page_written, previous_outputs=previous or ())
             report = site.build()
             self.site = site
             return report

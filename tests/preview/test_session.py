@@ -45,3 +45,27 @@ def test_unrelated_saves_do_not_rebuild(site_copy, tmp_path):
     stray.write_text("anteckning", encoding="utf-8")
     assert session.handle([str(stray)]) is False
     assert session.broadcaster.generation == generation
+
+
+def test_a_theme_change_re_renders_everything_without_emptying_the_site_first(site_copy, tmp_path):
+    session = PreviewSession(site_copy, tmp_path / "output")
+    assert session.start()
+    stale = session.output_dir / "nyheter" / "gammal-sida" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<p>inte från bygget</p>", encoding="utf-8")
+    removed = synthetic_post_path(site_copy / "content", 1)
+    removed.unlink()  # seen only by the restarted engine
+    removed_page = session.output_dir / "nyheter/syntetiskt-inlagg-1/index.html"
+    assert removed_page.exists()
+
+    css = site_copy / "theme" / "static" / "css" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* ändrad */\n", encoding="utf-8")
+    assert session.handle([str(css)])
+    assert session.last_report.skipped == 0, "a new engine renders every page"
+    assert not removed_page.exists()
+    assert stale.exists(), "files no engine wrote are left alone on a restart"
+    reference = tmp_path / "full"
+    result = run_build(site_copy, "build", "--output", str(reference), "--no-search", "--no-handbook")
+    assert result.returncode == 0, result.stderr
+    stale.unlink()
+    assert not differences(session.output_dir, reference)
