@@ -43,7 +43,9 @@ class PreviewSession:
         self.config = self.root / config_name
         self.content_dir = self.root / "content"
         self.broadcaster = broadcaster or ReloadBroadcaster()
-        self.handbook = BackgroundTask("handbook", lambda: build_handbook(self.output_dir), log) if build_handbook else None
+        # A rebuilt handbook reloads the browser like a page update (it may be open there).
+        self.handbook = (BackgroundTask("handbook", lambda: build_handbook(self.output_dir), log,
+                                        on_done=self.broadcaster.notify) if build_handbook else None)
         self.search = BackgroundTask("search index", lambda: fresh_search_index(build_search_index, self.output_dir), log) if build_search_index else None
         self.site = None
         self.last_report = None

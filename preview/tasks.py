@@ -11,10 +11,11 @@ BACKGROUND_NICENESS = 10
 class BackgroundTask:
     """Runs `job` in a thread whenever requested; requests during a run cause one more run."""
 
-    def __init__(self, name, job, log):
+    def __init__(self, name, job, log, on_done=None):
         self.name = name
         self._job = job
         self._log = log
+        self._on_done = on_done  # called after each successful run
         self._lock = threading.Lock()
         self._pending = False
         self._running = False
@@ -55,6 +56,8 @@ class BackgroundTask:
             else:
                 self.runs += 1
                 self._log(f"{self.name} updated in {time.perf_counter() - started:.1f} s")
+                if self._on_done is not None:
+                    self._on_done()
 
 
 def _lower_this_threads_priority():

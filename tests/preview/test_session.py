@@ -69,3 +69,24 @@ def test_a_theme_change_re_renders_everything_without_emptying_the_site_first(si
     assert result.returncode == 0, result.stderr
     stale.unlink()
     assert not differences(session.output_dir, reference)
+
+
+def test_a_handbook_save_rebuilds_it_in_the_background_and_reloads(site_copy, tmp_path):
+    built = []
+
+    def build_handbook(site_dir):
+        (site_dir / "handbok").mkdir(exist_ok=True)
+        (site_dir / "handbok" / "index.html").write_text(f"<p>version {len(built)}</p>", encoding="utf-8")
+        built.append(site_dir)
+
+    session = PreviewSession(site_copy, tmp_path / "output", build_handbook=build_handbook)
+    assert session.start()
+    assert session.handbook.wait_idle(timeout=30)
+    generation = session.broadcaster.generation
+    page = site_copy / "handbook" / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nNy rad.\n", encoding="utf-8")
+    session.handle([str(page)])
+    assert session.handbook.wait_idle(timeout=30)
+    assert len(built) == 2
+    assert (session.output_dir / "handbok" / "index.html").read_text(encoding="utf-8") == "<p>version 1</p>"
+    assert session.broadcaster.generation == generation + 1
