@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -187,11 +186,6 @@ def new(kind, title):
     return path
 
 
-def rebuild_preview():
-    """Rebuild for `serve` (kept separate so a faster incremental rebuild can replace it)."""
-    return build(search=True, handbook=True)
-
-
 def make_app(output_dir):
     """WSGI app for serve: output/ plus formsvc on /anmalan/* when it imports."""
     try:
@@ -203,59 +197,15 @@ def make_app(output_dir):
     return static_site_app(output_dir, forms)
 
 
-def start_watching(changed):
-    """Start a watchdog observer that sets `changed` when content/, theme/ or handbook/ change."""
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-
-    class OnChange(FileSystemEventHandler):
-        def on_any_event(self, event):
-            name = Path(event.src_path).name
-            # Bytecode caches and editor swap/backup files are not edits.
-            noise = "__pycache__" in event.src_path or name.startswith(".") or name.endswith("~")
-            if not (event.is_directory or noise or event.event_type in ("opened", "closed_no_write")):
-                changed.set()
-
-    observer = Observer()
-    for folder in WATCHED:
-        if (ROOT / folder).is_dir():
-            observer.schedule(OnChange(), str(ROOT / folder), recursive=True)
-    observer.start()
-    return observer
-
-
-def rebuild_on_change(changed, stop):
-    """Run rebuild_preview() after each burst of changes, until `stop` is set."""
-    while not stop.is_set():
-        if changed.wait(timeout=0.5):
-            time.sleep(0.2)  # let an editor finish writing several files
-            changed.clear()
-            progress("change detected, rebuilding")
-            if not rebuild_preview():
-                progress("rebuild failed: still serving the last good output")
-
-
 def serve(port=8000):
-    """Build, then serve site and forms on 127.0.0.1:`port`, rebuilding on change."""
-    from werkzeug.serving import run_simple
+    """Serve site and forms on 127.0.0.1:`port`, updating changed pages in place with live reload."""
+    from preview.server import serve as serve_preview
 
-    changed, stop = threading.Event(), threading.Event()
-    observer = start_watching(changed)  # before the first build, so no edit is missed
-    if not build(search=True):
-        progress("build failed: serving the last good output, if any")
     os.environ.setdefault("CALLS_FILE", str(OUTPUT / "calls.json"))
     # The preview is plain HTTP on loopback; a Secure session cookie would not come back.
     os.environ.setdefault("FORMSVC_SECURE_COOKIES", "0")
-    rebuilder = threading.Thread(target=rebuild_on_change, args=(changed, stop), daemon=True)
-    rebuilder.start()
-    print(f"Serving http://127.0.0.1:{port}/ (Ctrl+C stops)")
-    try:
-        run_simple("127.0.0.1", port, make_app(OUTPUT), threaded=True, use_reloader=False)
-    finally:
-        stop.set()
-        observer.stop()
-        observer.join(timeout=5)
-        rebuilder.join(timeout=5)
+    serve_preview(ROOT, port, make_app, build_handbook=build_handbook,
+                  build_search_index=build_search_index, output_dir=OUTPUT)
 
 
 def parse_args(argv):

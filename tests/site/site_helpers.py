@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 BUILD_NOW = "2026-11-25T12:00:00+01:00"
 # What a repo copy needs to build the site (handbook/ is copied when present).
-SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "handbook")
+SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "handbook", "preview")
 
 
 def run_build(repo_dir, *args, env=None):
