@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
 HANDBOOK_CONFIG = ROOT / "handbook" / "mkdocs.yml"
-WATCHED = ("content", "theme", "handbook")
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from sim_content.preview_app import static_site_app  # noqa: E402
@@ -45,42 +44,19 @@ def progress(message):
     print(f"[build] {message}", flush=True)
 
 
-def _hide_local_feed_warning(record):
-    # Local builds have SITEURL "" on purpose; publishconf sets an absolute one.
-    return not record.getMessage().startswith("Feeds generated without SITEURL")
-
-
-class _ErrorCounter(logging.Handler):
-    """Counts ERROR records from Pelican, which logs some failures instead of raising."""
-
-    def __init__(self):
-        super().__init__(level=logging.ERROR)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def run_pelican(output_dir, publish=False, content_dir=CONTENT):
     """Render the site with Pelican into `output_dir`; raise ContentInvalid or BuildFailed."""
     from pelican import Pelican
-    from pelican.settings import read_settings
+    from sim_content.pelican_run import PelicanReportedErrors, load_settings, pelican_errors
 
     config = ROOT / ("publishconf.py" if publish else "pelicanconf.py")
-    if not publish:
-        logging.getLogger("pelican.settings").addFilter(_hide_local_feed_warning)
-    counter = _ErrorCounter()
-    pelican_log = logging.getLogger("pelican")
-    pelican_log.addHandler(counter)
-    try:
-        settings = read_settings(str(config), override={
-            "PATH": str(content_dir), "OUTPUT_PATH": str(output_dir),
-        })
+    settings = load_settings(config, content_dir, output_dir)
+    with pelican_errors() as raise_logged_errors:
         Pelican(settings).run()
-    finally:
-        pelican_log.removeHandler(counter)
-    if counter.messages:
-        raise BuildFailed("Pelican reported errors:\n  " + "\n  ".join(counter.messages))
+        try:
+            raise_logged_errors()
+        except PelicanReportedErrors as error:
+            raise BuildFailed(str(error)) from None
 
 
 def build_search_index(site_dir):

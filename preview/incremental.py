@@ -24,8 +24,9 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.plugins import signals
 from pelican.utils import clean_output_dir
 
+from sim_content.pelican_run import pelican_errors
+
 from preview import bodyreads
-from preview.errors import pelican_errors
 from preview.edits import apply_edit, classify
 from preview.fingerprint import Fingerprinter, template_mentions, template_variables
 from preview.lastbuild import LastBuild

@@ -19,10 +19,10 @@ import time
 import traceback
 from pathlib import Path
 
-from preview.errors import PelicanReportedErrors
+from sim_content.pelican_run import PelicanReportedErrors, load_settings
+
 from preview.incremental import IncrementalSite
 from preview.livereload import LiveReloadMiddleware, ReloadBroadcaster
-from preview.settings import load_settings
 from preview.tasks import BackgroundTask
 from preview.watch import ChangeCollector
 

@@ -34,7 +34,7 @@ def site_copy(tmp_path, monkeypatch):
 def engine(site_copy, tmp_path):
     """An IncrementalSite over `site_copy`, after its first (full) build into tmp/preview."""
     from preview.incremental import IncrementalSite
-    from preview.settings import load_settings
+    from sim_content.pelican_run import load_settings
 
     site = IncrementalSite(load_settings(site_copy / "pelicanconf.py", site_copy / "content", tmp_path / "preview"))
     site.build()
