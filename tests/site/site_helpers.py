@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD_NOW = "2026-11-25T12:00:00+01:00"
@@ -52,3 +53,32 @@ def snapshot(folder):
     """Return {relative path: bytes} for every file under `folder`."""
     folder = Path(folder)
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def parse_html(path):
+    """A built page parsed the way a browser would (html5lib)."""
+    return BeautifulSoup(Path(path).read_bytes(), "html5lib")
+
+
+def render_with_pelican(output, content=REPO / "content", **env):
+    """Run only Pelican with our settings, plugins and theme (no search, no handbook); fail loudly."""
+    environment = {**os.environ, "SIM_BUILD_NOW": BUILD_NOW, **env}
+    subprocess.run(
+        [sys.executable, "-m", "pelican", str(content), "-s", str(REPO / "pelicanconf.py"),
+         "-o", str(output), "-q"],
+        cwd=REPO, env=environment, check=True, capture_output=True,
+    )
+    return output
+
+
+# mkdocs and pagefind write these folders' pages, not our theme.
+NOT_OURS = ("handbok", "pagefind")
+
+
+def theme_pages(output):
+    """Every HTML page our templates wrote, keyed by path relative to output/, parsed."""
+    return {
+        path.relative_to(output).as_posix(): parse_html(path)
+        for path in sorted(Path(output).rglob("*.html"))
+        if path.relative_to(output).parts[0] not in NOT_OURS
+    }

@@ -1,53 +1,23 @@
 """Every page type of the theme renders its essentials (parsed with html5lib).
 
 Uses the site engine's `built_site` fixture (the real content, built once with a
-fixed "now"); the EU, pagination and hostile-title checks build again with
-Pelican into their own temporary folders.
+fixed "now"); the pagination and hostile-title checks build again with Pelican
+into their own temporary folders. The EU emblem has its own file, test_eu_emblem.py.
 """
 
-import importlib.util
 import json
-import os
-import struct
 import re
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+
+from site_helpers import parse_html as parse, render_with_pelican as build, theme_pages
 
 REPO = Path(__file__).resolve().parents[2]
-NOT_OURS = ("handbok", "pagefind")  # mkdocs and pagefind write those pages, not our theme
 THEME_HTML_FILES = ("index.html", "404.html")
-FIXED_NOW = "2026-11-25T12:00:00+01:00"
-
-
-def parse(path):
-    return BeautifulSoup(path.read_bytes(), "html5lib")
-
-
-def theme_pages(output):
-    """Every HTML page our templates wrote, keyed by path relative to output/."""
-    return {
-        path.relative_to(output).as_posix(): parse(path)
-        for path in sorted(output.rglob("*.html"))
-        if path.relative_to(output).parts[0] not in NOT_OURS
-    }
-
-
-def build(output, content=REPO / "content", **env):
-    """Run the real Pelican build with our settings, plugins and theme."""
-    environment = {**os.environ, "SIM_BUILD_NOW": FIXED_NOW, **env}
-    subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-s", str(REPO / "pelicanconf.py"),
-         "-o", str(output), "-q"],
-        cwd=REPO, env=environment, check=True, capture_output=True,
-    )
-    return output
 
 
 def main_text(page):
@@ -293,55 +263,6 @@ def test_404_page_is_swedish_and_helpful(pages):
 
 
 # --- EU visibility --------------------------------------------------------
-
-
-def test_eu_funding_is_absent_by_default(pages):
-    for name, page in pages.items():
-        assert page.find(class_="eu-funding") is None, name
-        assert "Europeiska unionen" not in page.find("header").get_text(), name
-
-
-@pytest.mark.parametrize("period, must_say, must_not_say", [
-    ("2014-2020", ["Europeiska unionen", "Europeiska regionala utvecklingsfonden"], ["Medfinansieras"]),
-    ("2021-2027", ["Medfinansieras av Europeiska unionen"], ["utvecklingsfonden"]),
-])
-def test_eu_funding_shows_the_wording_of_its_period_in_the_header(tmp_path, period, must_say, must_not_say):
-    output = build(tmp_path / "site", SIM_EU_FUNDING_PERIOD=period)
-    for name in ("index.html", "404.html", "om-sim/index.html", "utlysningar/index.html"):
-        header = parse(output / name).find("header", class_="site-header")
-        block = header.find(class_="eu-funding")
-        assert block is not None, name
-        text = " ".join(block.get_text(" ").split())
-        assert all(phrase in text for phrase in must_say), text
-        assert not any(phrase in text for phrase in must_not_say), text
-        emblem = block.find("img")
-        assert emblem["alt"] and int(emblem["width"]) * 2 == int(emblem["height"]) * 3
-        assert (output / emblem["src"].lstrip("/")).is_file()
-
-
-def test_eu_emblem_has_twelve_gold_stars_on_reflex_blue_in_3_to_2():
-    svg = BeautifulSoup((REPO / "theme/static/img/eu-emblem.svg").read_text(encoding="utf-8"), "html.parser").svg
-    _, _, width, height = (float(n) for n in svg["viewbox"].split())
-    assert width / height == 1.5
-    assert svg.find("rect")["fill"].upper() == "#003399"
-    stars = svg.find("g")
-    assert stars["fill"].upper() == "#FFCC00"
-    assert len(stars.find_all("polygon")) == 12
-    assert all(len(p["points"].split()) == 10 for p in stars.find_all("polygon"))
-
-
-def test_committed_icons_are_what_the_generator_draws():
-    spec = importlib.util.spec_from_file_location("make_images", REPO / "theme/tools/make_images.py")
-    make_images = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_images)
-    img = REPO / "theme/static/img"
-    assert (img / "eu-emblem.svg").read_text(encoding="utf-8") == make_images.eu_emblem_svg()
-    assert (img / "favicon.svg").read_text(encoding="utf-8") == make_images.favicon_svg()
-    png = (img / "favicon.png").read_bytes()
-    assert png == make_images.png_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (32, 32)
-    ico = (img / "favicon.ico").read_bytes()
-    assert struct.unpack("<HHH", ico[:6]) == (0, 1, 1) and ico[22:] == png
 
 
 # --- pagination and hostile titles ----------------------------------------
