@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,16 @@ def require_tool(path_or_name, what):
     if os.environ.get("SIM_REQUIRE_BROWSER") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def stop_process(process, grace_seconds=10):
+    """Ask a server we started to stop; kill it if it does not within the grace period."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace_seconds)
 
 
 @pytest.fixture(scope="session")

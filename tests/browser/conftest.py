@@ -26,7 +26,7 @@ FLASK = REPO / ".venv" / "bin" / "flask"
 sys.path.insert(0, str(HERE))  # the browser_* helper modules next to this file
 
 # pytest's importlib mode registers the root conftest as tests.conftest before this one.
-from tests.conftest import require_tool  # noqa: E402
+from tests.conftest import require_tool, stop_process  # noqa: E402
 from browser_pages import MIN_FILL_SECONDS, post_signup_over_http  # noqa: E402
 
 BUILD_TIMEOUT_SECONDS = 600
@@ -151,12 +151,7 @@ def site_server(site_copy, tmp_path_factory):
         _wait_until_healthy(process, base_url + "/anmalan/health", log_path)
         yield SiteServer(base_url, env, site_copy)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def _metadata(markdown_path):

@@ -10,6 +10,8 @@ import time
 
 import pytest
 import requests
+
+from tests.conftest import stop_process
 from site_helpers import BUILD_NOW
 
 pytestmark = pytest.mark.slow
@@ -58,12 +60,7 @@ def server(repo_copy, tmp_path):
         assert wait_for(lambda: status(base + "/") == 200), (tmp_path / "serve.log").read_text()
         yield base, repo_copy, tmp_path / "serve.log"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
         log.close()
 
 
