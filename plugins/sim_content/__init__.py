@@ -51,6 +51,24 @@ def on_all_generators_finalized(generators):
     """Add author bios to the shared context once every generator has read its content."""
     first = generators[0]
     first.context["author_bios"] = read_author_bios(first.settings)
+    _date_undated_sitemap_entries(generators)
+
+
+def _date_undated_sitemap_entries(generators):
+    # pelican-sitemap stamps pages without a date of their own (home, lists)
+    # with the clock, so two builds of the same content differ and the preview
+    # cannot be compared with a full build. The newest content date is the
+    # honest "last modified" of those lists.
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    generator = getattr(sitemap, "generator", None)
+    contents = [item for g in generators for item in (*getattr(g, "articles", ()), *getattr(g, "pages", ()))]
+    dates = [getattr(item, "modified", None) or getattr(item, "date", None) for item in contents]
+    dates = [date for date in dates if date is not None]
+    if generator is not None and dates:
+        generator.now = max(dates)
 
 
 def on_finalized(pelican):

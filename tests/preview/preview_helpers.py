@@ -1,6 +1,5 @@
 """Helpers for the preview tests; conftest.py puts this folder on sys.path."""
 
-import re
 import sys
 from pathlib import Path
 
@@ -24,29 +23,9 @@ def full_build(repo_dir, output_dir):
     return Path(output_dir)
 
 
-# pelican-sitemap stamps pages that have no date of their own (lists, home)
-# with the wall-clock time its plugin object was created, so two full builds a
-# second apart differ there too. Only those stamps are masked.
-
-
-def _comparable(snapshot_of_tree):
-    sitemap = snapshot_of_tree.get("sitemap.xml")
-    if sitemap is not None:
-        snapshot_of_tree["sitemap.xml"] = _mask_undated_lastmod(sitemap)
-    return snapshot_of_tree
-
-
-def _mask_undated_lastmod(sitemap):
-    """Mask the wall-clock stamp: the one the home page (which has no date) carries."""
-    home = re.search(rb"<loc>[^<]*/</loc>\s*(<lastmod>[^<]*</lastmod>)", sitemap)
-    if home is None or home.group(0).count(b"<loc>") != 1:
-        return sitemap
-    return sitemap.replace(home.group(1), b"<lastmod>(build time)</lastmod>")
-
-
 def differences(preview_dir, full_dir):
     """Human-readable list of files that differ between two output trees (empty if identical)."""
-    preview, full = _comparable(snapshot(preview_dir)), _comparable(snapshot(full_dir))
+    preview, full = snapshot(preview_dir), snapshot(full_dir)
     problems = [f"only in preview: {name}" for name in sorted(preview.keys() - full.keys())]
     problems += [f"only in full build: {name}" for name in sorted(full.keys() - preview.keys())]
     problems += [f"differs: {name}" for name in sorted(preview.keys() & full.keys()) if preview[name] != full[name]]

@@ -1,12 +1,14 @@
-"""robots.txt, Netlify _redirects and fingerprinted assets."""
+"""robots.txt, Netlify _redirects, fingerprinted assets and a reproducible sitemap."""
 
 import hashlib
 import re
+import time
 
 import pytest
 from sim_content.assets import AssetFingerprinter, fingerprinted_name
 from sim_content.settings_env import SettingsError, eu_funding_period, formsvc_url
 from sim_content.site_outputs import redirects_text, robots_text
+from site_helpers import render_with_pelican
 
 
 def test_redirects_rule_is_a_200_rewrite_to_the_form_service():
@@ -66,3 +68,12 @@ def test_built_site_has_robots_sitemap_and_no_local_redirects(built_site):
 def test_favicon_is_served_from_the_site_root(built_site, repo):
     # Browsers request /favicon.ico without being told; a 404 there is noise in every log.
     assert (built_site / "favicon.ico").read_bytes() == (repo / "theme" / "static" / "img" / "favicon.ico").read_bytes()
+
+
+def test_two_builds_of_the_same_content_give_the_same_sitemap(tmp_path):
+    # pelican-sitemap would stamp undated pages (home, lists) with the clock;
+    # the plugin dates them with the newest content date instead.
+    first = render_with_pelican(tmp_path / "first")
+    time.sleep(1.1)
+    second = render_with_pelican(tmp_path / "second")
+    assert (first / "sitemap.xml").read_bytes() == (second / "sitemap.xml").read_bytes()
