@@ -9,6 +9,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+# CI sets SIM_REQUIRE_BROWSER=1: there a missing Chromium or Java is a failure,
+# never a quiet skip. Read once at start, before fixtures clean the environment.
+TOOLS_REQUIRED = os.environ.get("SIM_REQUIRE_BROWSER") == "1"
 # Without the background-networking flags Chromium keeps dialling Google's
 # hosts, which this machine's closed network refuses.
 CHROMIUM_ARGS = [
@@ -23,9 +26,8 @@ def require_tool(path_or_name, what):
     if found:
         return
     message = f"{what} not installed ({path_or_name}); `bash tests/run.sh` as root installs it"
-    if os.environ.get("SIM_REQUIRE_BROWSER") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
+    stop_test = pytest.fail if TOOLS_REQUIRED else pytest.skip
+    stop_test(message)
 
 
 def stop_process(process, grace_seconds=10):
