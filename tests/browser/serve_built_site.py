@@ -3,25 +3,20 @@
 Run as a script by the browser tests' conftest:
     python serve_built_site.py --root <built output> --port <port>
 
-It mirrors production: Netlify serves the static folder (with the headers that
-netlify.toml declares for it) and proxies /anmalan/* to formsvc, which sets its
-own headers. formsvc is imported from the current working directory, and it is
-configured only through the environment the caller passes.
+It is `build.py serve`'s own app (plugins/sim_content/preview_app.py: static
+files, /anmalan/* to formsvc) plus the headers netlify.toml declares for static
+files, so pages run under the production CSP. formsvc sets its own headers, as
+behind Netlify's proxy. formsvc is imported from the current working directory
+and configured only through the environment the caller passes.
 """
 
 import argparse
-import mimetypes
 import sys
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 
 from werkzeug.serving import make_server
-from werkzeug.utils import safe_join
-from werkzeug.wrappers import Request, Response
-
-# Pagefind fetches its WebAssembly with instantiateStreaming, which needs this type.
-mimetypes.add_type("application/wasm", ".wasm")
 
 
 def netlify_static_headers(netlify_toml):
@@ -35,58 +30,26 @@ def netlify_static_headers(netlify_toml):
     ]
 
 
-class StaticSite:
-    """A static host: directories serve index.html, misses serve 404.html with status 404."""
+def with_static_headers(app, header_rules, skip_prefix):
+    """WSGI middleware adding netlify.toml's headers to every response outside `skip_prefix`."""
 
-    def __init__(self, root, header_rules):
-        self.root = Path(root)
-        self.header_rules = header_rules
-
-    def resolve(self, url_path):
-        joined = safe_join(str(self.root), url_path.lstrip("/"))
-        if not joined:
-            return None
-        candidate = Path(joined)
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
-
-    def headers_for(self, url_path):
-        headers = {}
-        for pattern, values in self.header_rules:
-            if fnmatch(url_path, pattern):
-                headers.update(values)
-        return headers
-
-    def __call__(self, environ, start_response):
-        path = Request(environ).path
-        joined = safe_join(str(self.root), path.lstrip("/"))
-        if joined and Path(joined).is_dir() and not path.endswith("/"):
-            return Response(status=301, headers={"Location": path + "/"})(environ, start_response)
-        found = self.resolve(path)
-        status = 200
-        if found is None:
-            found, status = self.root / "404.html", 404
-        mimetype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/json"):
-            mimetype += "; charset=utf-8"
-        response = Response(found.read_bytes(), status=status, content_type=mimetype)
-        response.headers.update(self.headers_for(path))
-        return response(environ, start_response)
-
-
-class OneAddress:
-    """Route /anmalan/ and everything under it to formsvc, the rest to the static host."""
-
-    def __init__(self, static_site, form_app):
-        self.static_site = static_site
-        self.form_app = form_app
-
-    def __call__(self, environ, start_response):
+    def wrapped(environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if path == "/anmalan" or path.startswith("/anmalan/"):
-            return self.form_app(environ, start_response)
-        return self.static_site(environ, start_response)
+        if path == skip_prefix or path.startswith(skip_prefix + "/"):
+            return app(environ, start_response)
+        extra = {}
+        for pattern, values in header_rules:
+            if fnmatch(path, pattern):
+                extra.update(values)
+
+        def start_with_headers(status, headers, exc_info=None):
+            names = {name.lower() for name in extra}
+            kept = [(name, value) for name, value in headers if name.lower() not in names]
+            return start_response(status, kept + list(extra.items()), exc_info)
+
+        return app(environ, start_with_headers)
+
+    return wrapped
 
 
 def main(argv=None):
@@ -96,11 +59,14 @@ def main(argv=None):
     parser.add_argument("--netlify-toml", default="netlify.toml")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(Path.cwd()))
-    from formsvc import create_app  # imported late: the working directory decides which formsvc
+    # Imported late: the working directory (a copy of the repo) decides which code runs.
+    sys.path[:0] = [str(Path.cwd()), str(Path.cwd() / "plugins")]
+    from formsvc import create_app
+    from sim_content.preview_app import FORMS_PREFIX, static_site_app
 
-    static_site = StaticSite(args.root, netlify_static_headers(Path(args.netlify_toml)))
-    server = make_server("127.0.0.1", args.port, OneAddress(static_site, create_app()), threaded=True)
+    site = static_site_app(Path(args.root).resolve(), create_app())
+    app = with_static_headers(site, netlify_static_headers(Path(args.netlify_toml)), FORMS_PREFIX)
+    server = make_server("127.0.0.1", args.port, app, threaded=True)
     print(f"serving {args.root} and formsvc on http://127.0.0.1:{args.port}", flush=True)
     server.serve_forever()
 
