@@ -3,15 +3,19 @@
 Each module holds one idea; this file only wires them to Pelican's signals.
 """
 
+import logging
 from pathlib import Path
 
 from pelican import signals
 
 from .assets import AssetFingerprinter
+from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
 from .site_context import collect_calls, mark_call, read_author_bios
 from .site_outputs import SiteFilesGenerator
 from .timeutil import build_now, date_sv
-from .validate import ContentInvalid, validate_content
+from .validate import ContentError, ContentInvalid, validate_content
+
+log = logging.getLogger(__name__)
 
 
 def on_initialized(pelican):
@@ -19,12 +23,31 @@ def on_initialized(pelican):
     settings = pelican.settings
     content_dir = Path(settings["PATH"])
     errors = validate_content(content_dir, content_dir.parent)
+    settings["CONTACT"] = _load_contact(content_dir, settings.get("PUBLISH_MODE"), errors)
     if errors:
         raise ContentInvalid(errors)
     settings["SIM_NOW"] = build_now()
     static_dir = Path(settings["THEME"]) / "static"
     settings["SIM_ASSETS"] = AssetFingerprinter(static_dir, settings["SITEURL"], settings["THEME_STATIC_DIR"])
     _reset_sitemap_plugin()
+
+
+def _load_contact(content_dir, publish, errors):
+    """The contact data for templates; its problems are added to `errors` (publish builds only for empty fields)."""
+    shown = f"{content_dir.name}/kontakt.toml"
+    try:
+        contact = load_contact(content_dir, shown)
+    except ContactInvalid as invalid:
+        path, line, message = str(invalid).split(":", 2)
+        errors.append(ContentError(path, int(line), message.strip()))
+        return None
+    if publish:
+        errors.extend(ContentError(shown, line, message) for line, message in missing_required(contact, content_dir))
+        pending = unconfirmed(contact)
+        if pending:
+            log.warning("%s: %d contact values are not confirmed by the programme yet: %s",
+                        shown, len(pending), ", ".join(pending))
+    return contact
 
 
 def _reset_sitemap_plugin():
