@@ -5,17 +5,14 @@ Every value that differs between machines comes from an environment variable.
 """
 
 import os
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-# Pelican adds PLUGIN_PATHS to sys.path only after reading this file; the slug
-# rules are needed here already.
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
+# The plugin is an installed package (`pip install -e .`, see pyproject.toml),
+# so its slug rules can be imported here, before Pelican loads plugins.
+from sim_content.settings_env import eu_funding_period
+from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # lower case: not a setting
 
-from sim_content.settings_env import eu_funding_period  # noqa: E402
-from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # noqa: E402  (lower case: not a setting)
+ROOT = Path(__file__).resolve().parent
 
 SITENAME = "SIM – Smart Industriell Modernisering"
 SITEURL = ""
@@ -41,7 +38,8 @@ DELETE_OUTPUT_DIRECTORY = False  # build.py builds into a fresh folder and swaps
 READERS = {"html": None}  # only Markdown is content; stray .html files are not
 IGNORE_FILES = ["**/.*", "**/README*"]
 
-PLUGIN_PATHS = [str(ROOT / "plugins")]
+# sim_content (plugins/sim_content) is installed with the project, so Pelican
+# imports it by name like the two namespace plugins; no PLUGIN_PATHS needed.
 PLUGINS = ["sim_content", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
 SITEMAP = {
     "format": "xml",

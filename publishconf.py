@@ -3,15 +3,14 @@
 SIM_SITEURL is the public address without a trailing slash. The default is a
 neutral placeholder under the reserved .example domain, so a forgotten
 variable yields obviously wrong links instead of pointing at someone's real site.
+
+pelicanconf is imported as a sibling module: build.py runs from the
+repository root, which Python puts first on sys.path for a script.
 """
 
 import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SIM_SITEURL", "https://sim.example.se").strip().rstrip("/")
 FEED_DOMAIN = SITEURL

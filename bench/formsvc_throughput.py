@@ -14,7 +14,7 @@ which speeds the trivial endpoint up far more than the CPU-bound sign-up.
 Prints req/s for both, the ratio (target >= 0.5) and p50/p99 latency of the
 sign-ups (target p99 <= 50 ms). Prints figures; asserts nothing.
 
-    .venv/bin/python bench/formsvc_throughput.py [--seconds 10] [--workers N] [--clients 16] [--sync NORMAL] [--load both|wrk|python]
+    .venv/bin/python -m bench.formsvc_throughput [--seconds 10] [--workers N] [--clients 16] [--sync NORMAL] [--load both|wrk|python]
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """Print the gzip weight of a few pages: HTML plus the CSS and JS each loads.
 
-Usage: .venv/bin/python bench/page_weight.py [OUTPUT_DIR]
+Usage: .venv/bin/python -m bench.page_weight [OUTPUT_DIR]
 Reads an existing build (default output/); with no build there, it builds the
 site into a temporary folder first (`build.py build --output`). Budget from the issue: an article page
 ≤ 15 KB gzip. This prints figures and does not assert.

@@ -1,6 +1,6 @@
 """Preview latency at 2,000 posts: saved edit → updated page on disk, next to a cold full build.
 
-    .venv/bin/python bench/preview_latency.py [--posts 2000] [--edits 5]
+    .venv/bin/python -m bench.preview_latency [--posts 2000] [--edits 5]
 
 Copies the repo's site sources into a temp folder, adds synthetic news posts,
 times a cold `build.py build --no-search --no-handbook` there, then starts the
@@ -25,14 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-for folder in (REPO, REPO / "plugins", REPO / "tests" / "site"):
-    sys.path.insert(0, str(folder))
-
-from site_helpers import BUILD_NOW, copy_repo  # noqa: E402
-
-from preview.corpus import append_sentence, synthetic_post_path, write_synthetic_posts  # noqa: E402
-from preview.server import PreviewSession, watch  # noqa: E402
+from preview.corpus import append_sentence, synthetic_post_path, write_synthetic_posts
+from preview.server import PreviewSession, watch
+from tests.site.site_helpers import BUILD_NOW, copy_repo
 
 POLL_SECONDS = 0.002
 

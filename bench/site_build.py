@@ -8,7 +8,7 @@ Pagefind and the handbook are timed separately, since vanilla has neither.
 Each build runs in a fresh process; the best of --rounds is kept. Prints
 figures and the ratio (budget: ≤ 1.5); asserts nothing.
 
-    .venv/bin/python bench/site_build.py [--posts 2000] [--rounds 2]
+    .venv/bin/python -m bench.site_build [--posts 2000] [--rounds 2]
 """
 
 import argparse
@@ -22,10 +22,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
+from sim_content.schema import AREAS, CATEGORIES
 
-from sim_content.schema import AREAS, CATEGORIES  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 WORDS = ("industri produktion företag tillväxt kompetens digitalisering export maskin "
          "flöde kvalitet investering region samarbete analys utbildning").split()

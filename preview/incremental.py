@@ -24,7 +24,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.plugins import signals
 from pelican.utils import clean_output_dir
 
-from sim_content.pelican_run import pelican_errors
+from sitebuild.pelican_run import pelican_errors
 
 from preview import bodyreads
 from preview.edits import apply_edit, classify

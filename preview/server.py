@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from sim_content.pelican_run import PelicanReportedErrors, load_settings
+from sitebuild.pelican_run import PelicanReportedErrors, load_settings
 
 from preview.incremental import IncrementalSite
 from preview.livereload import LiveReloadMiddleware, ReloadBroadcaster

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
+# requirements-dev.txt installs this project editable (pip install -e) with
+# every extra, plus the test tools; pytest then imports the packages as installed.
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 
 missing=()

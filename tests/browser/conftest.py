@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,15 +18,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.browser.browser_pages import MIN_FILL_SECONDS, post_signup_over_http
+from tests.conftest import require_tool, stop_process
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
 FLASK = REPO / ".venv" / "bin" / "flask"
-sys.path.insert(0, str(HERE))  # the browser_* helper modules next to this file
-
-# pytest's importlib mode registers the root conftest as tests.conftest before this one.
-from tests.conftest import require_tool, stop_process  # noqa: E402
-from browser_pages import MIN_FILL_SECONDS, post_signup_over_http  # noqa: E402
 
 BUILD_TIMEOUT_SECONDS = 600
 SERVER_START_TIMEOUT_SECONDS = 30
@@ -143,7 +140,9 @@ def site_server(site_copy, tmp_path_factory):
     log_path = data_dir / "server.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(PYTHON), str(HERE / "serve_built_site.py"), "--root", "output", "--port", str(port)],
+            # As a module of the copy: its working folder comes first on sys.path,
+            # so the copy's formsvc and sitebuild serve the copy's site.
+            [str(PYTHON), "-m", "tests.browser.serve_built_site", "--root", "output", "--port", str(port)],
             cwd=site_copy, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:

@@ -1,22 +1,25 @@
 """Serve a built site folder and the real formsvc from one loopback address.
 
-Run as a script by the browser tests' conftest:
-    python serve_built_site.py --root <built output> --port <port>
+Run as a module by the browser tests' conftest, from a copy of the repo:
+    python -m tests.browser.serve_built_site --root <built output> --port <port>
 
-It is `build.py serve`'s own app (plugins/sim_content/preview_app.py: static
-files, /anmalan/* to formsvc) plus the headers netlify.toml declares for static
+It is `build.py serve`'s own app (sitebuild/site_app.py: static files,
+/anmalan/* to formsvc) plus the headers netlify.toml declares for static
 files, so pages run under the production CSP. formsvc sets its own headers, as
-behind Netlify's proxy. formsvc is imported from the current working directory
-and configured only through the environment the caller passes.
+behind Netlify's proxy. `python -m` puts the working directory (the copy) first
+on sys.path, so the copy's formsvc runs, configured only through the
+environment the caller passes.
 """
 
 import argparse
-import sys
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 
 from werkzeug.serving import make_server
+
+from formsvc import create_app
+from sitebuild.site_app import FORMS_PREFIX, static_site_app
 
 
 def netlify_static_headers(netlify_toml):
@@ -58,11 +61,6 @@ def main(argv=None):
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--netlify-toml", default="netlify.toml")
     args = parser.parse_args(argv)
-
-    # Imported late: the working directory (a copy of the repo) decides which code runs.
-    sys.path[:0] = [str(Path.cwd()), str(Path.cwd() / "plugins")]
-    from formsvc import create_app
-    from sim_content.preview_app import FORMS_PREFIX, static_site_app
 
     site = static_site_app(Path(args.root).resolve(), create_app())
     app = with_static_headers(site, netlify_static_headers(Path(args.netlify_toml)), FORMS_PREFIX)

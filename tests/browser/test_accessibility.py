@@ -5,8 +5,8 @@ import time
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from browser_axe import axe_violations, describe
-from browser_pages import wait_out_min_fill
+from tests.browser.browser_axe import axe_violations, describe
+from tests.browser.browser_pages import wait_out_min_fill
 
 pytestmark = pytest.mark.browser
 

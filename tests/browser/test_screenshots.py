@@ -8,7 +8,7 @@ import struct
 import time
 
 import pytest
-from browser_pages import assert_fits_viewport, wait_out_min_fill
+from tests.browser.browser_pages import assert_fits_viewport, wait_out_min_fill
 
 pytestmark = pytest.mark.browser
 

@@ -3,16 +3,11 @@ calls.json written here (one open, one upcoming, one closed call), relay
 thread off and minimum fill time 0 unless a test says otherwise."""
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from formsvc_helpers import write_calls  # noqa: E402
-
-from formsvc import create_app  # noqa: E402
+from formsvc import create_app
+from tests.formsvc.formsvc_helpers import write_calls
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Helpers the formsvc tests share: calls.json writer, form filling, database
-and workbook readers. (A module of its own because pytest's importlib mode
-does not put conftest.py on sys.path.)"""
+and workbook readers (a module, so tests import them as tests.formsvc.formsvc_helpers)."""
 
 
 import json

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from formsvc import fingerprint_assets
-from formsvc_helpers import deliver_all, query, submit
+from tests.formsvc.formsvc_helpers import deliver_all, query, submit
 
 
 def test_stylesheet_link_uses_the_site_builds_fingerprint(repo, client):

@@ -3,7 +3,7 @@ import os
 from datetime import datetime, timedelta
 
 from formsvc.calls import CLOSED, OPEN, STOCKHOLM, UPCOMING, CallCatalog, swedish_datetime
-from formsvc_helpers import CLOSED_CALL, OPEN_CALL, UPCOMING_CALL, write_calls
+from tests.formsvc.formsvc_helpers import CLOSED_CALL, OPEN_CALL, UPCOMING_CALL, write_calls
 
 
 def test_status_boundaries_open_inclusive_deadline_exclusive(tmp_path):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from openpyxl import load_workbook
 
 from formsvc import db, store
-from formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
 
 
 def run(app, *args):

@@ -3,7 +3,7 @@ import sqlite3
 from bs4 import BeautifulSoup
 
 from formsvc import db
-from formsvc_helpers import stored_references, submit
+from tests.formsvc.formsvc_helpers import stored_references, submit
 
 
 def soup(response):

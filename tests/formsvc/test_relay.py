@@ -9,7 +9,7 @@ from filelock import FileLock
 
 from formsvc import db, relay
 from formsvc.sinks.xlsx import XlsxSink
-from formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
 
 FLASK = Path(sys.executable).with_name("flask")
 

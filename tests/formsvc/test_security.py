@@ -4,7 +4,7 @@ from bs4 import BeautifulSoup
 from itsdangerous import URLSafeSerializer
 
 from formsvc import security
-from formsvc_helpers import CLOSED_CALL, form_tokens, stored_references, submit, valid_answers
+from tests.formsvc.formsvc_helpers import CLOSED_CALL, form_tokens, stored_references, submit, valid_answers
 
 
 def soup(response):

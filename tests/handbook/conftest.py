@@ -2,7 +2,6 @@
 
 import functools
 import http.server
-import importlib.util
 import os
 import subprocess
 import sys
@@ -28,14 +27,6 @@ def build_handbook(out_dir, site_root=None, config=HANDBOOK / "mkdocs.yml"):
          "-f", str(config), "-d", str(out_dir)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )
-
-
-def load_hook(name):
-    """Import one of handbook/hooks/*.py the way mkdocs does: by file path."""
-    spec = importlib.util.spec_from_file_location(f"handbook_hook_{name}", HANDBOOK / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")

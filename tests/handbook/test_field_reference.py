@@ -1,6 +1,5 @@
 """The generated Fältreferens agrees with the schema the build validates with."""
 
-import sys
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -8,14 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from .conftest import REPO, load_hook
-
-# Import the schema as the site build does (the plugin package), not via the
-# hook's own loader, so a hook that read the wrong file would be caught.
-sys.path.insert(0, str(REPO / "plugins"))
-from sim_content import schema  # noqa: E402
-
-field_reference = load_hook("field_reference")
+from sim_content import schema
+from sitebuild import handbook_hooks as field_reference
 
 
 @pytest.fixture(scope="module")

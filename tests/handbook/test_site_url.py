@@ -2,9 +2,7 @@
 
 import pytest
 
-from .conftest import load_hook
-
-site_url = load_hook("site_url")
+from sitebuild import handbook_hooks as site_url
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,12 @@ subprocess on the same repo copy, so nothing the engine keeps in memory can
 leak into it.
 """
 
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from preview_helpers import BUILD_NOW, SYNTHETIC_POSTS, copy_repo  # noqa: E402
+from tests.preview.preview_helpers import BUILD_NOW, SYNTHETIC_POSTS, copy_repo
 
 
 @pytest.fixture
@@ -34,7 +28,7 @@ def site_copy(tmp_path, monkeypatch):
 def engine(site_copy, tmp_path):
     """An IncrementalSite over `site_copy`, after its first (full) build into tmp/preview."""
     from preview.incremental import IncrementalSite
-    from sim_content.pelican_run import load_settings
+    from sitebuild.pelican_run import load_settings
 
     site = IncrementalSite(load_settings(site_copy / "pelicanconf.py", site_copy / "content", tmp_path / "preview"))
     site.build()
@@ -44,7 +38,7 @@ def engine(site_copy, tmp_path):
 @pytest.fixture
 def running_preview(site_copy, tmp_path):
     """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
-    from sim_content.preview_app import static_site_app
+    from sitebuild.site_app import static_site_app
     from werkzeug.serving import make_server
 
     from preview.livereload import LiveReloadMiddleware

@@ -1,16 +1,10 @@
-"""Helpers for the preview tests; conftest.py puts this folder on sys.path."""
+"""Helpers for the preview tests."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-for folder in (REPO, REPO / "plugins", REPO / "tests" / "site"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from site_helpers import BUILD_NOW, copy_repo, run_build, snapshot  # noqa: E402,F401
+from tests.site.site_helpers import BUILD_NOW, copy_repo, run_build, snapshot  # noqa: F401
 
 SYNTHETIC_POSTS = 24
 

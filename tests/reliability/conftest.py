@@ -2,14 +2,9 @@
 environment, and a factory for real gunicorn services that are always killed
 when the test ends."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from reliability_harness import FormService, service_environment  # noqa: E402
+from tests.reliability.reliability_harness import FormService, service_environment
 
 
 @pytest.fixture

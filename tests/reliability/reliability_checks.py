@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from reliability_harness import run_relay
+from tests.reliability.reliability_harness import run_relay
 
 
 def workbook_references(sheet_path):

@@ -2,8 +2,7 @@
 talks to it over loopback HTTP the way a browser would.
 
 A plain module rather than fixtures so tests and their helpers can call it
-directly; conftest.py puts this folder on sys.path (pytest runs with
---import-mode=importlib, which does not)."""
+directly (as tests.reliability.reliability_harness)."""
 
 import json
 import os

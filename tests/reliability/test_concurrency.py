@@ -11,13 +11,13 @@ from collections import Counter
 
 import pytest
 
-from reliability_checks import (
+from tests.reliability.reliability_checks import (
     outbox_states,
     relay_until_settled,
     submission_references,
     workbook_references,
 )
-from reliability_harness import (
+from tests.reliability.reliability_harness import (
     REPO,
     VENV_BIN,
     SignupClient,

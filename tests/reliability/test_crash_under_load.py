@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 import requests
 
-from reliability_checks import (
+from tests.reliability.reliability_checks import (
     relay_until_settled,
     submission_references,
     workbook_references,
 )
-from reliability_harness import (
+from tests.reliability.reliability_harness import (
     SignupClient,
     reference_from_location,
 )

@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from reliability_harness import default_answers, service_environment
+from tests.reliability.reliability_harness import default_answers, service_environment
 
 LONG_MESSAGE = "Vi tillverkar reservdelar och vill växa. " * 45  # about 1.9 KB: one row nearly fills a page
 

@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from bs4 import BeautifulSoup
 
-from hostile_corpus import CASES, PAYLOAD_MARK
-from reliability_checks import (
+from tests.reliability.hostile_corpus import CASES, PAYLOAD_MARK
+from tests.reliability.reliability_checks import (
     workbook_rows,
 )
-from reliability_harness import (
+from tests.reliability.reliability_harness import (
     OPEN_CALL_SLUG,
     FormService,
     SignupClient,

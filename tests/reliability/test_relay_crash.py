@@ -8,12 +8,12 @@ every row of that batch in the sheet and still pending in the outbox."""
 
 import pytest
 
-from reliability_checks import (
+from tests.reliability.reliability_checks import (
     assert_each_delivered_once,
     outbox_states,
     workbook_references,
 )
-from reliability_harness import (
+from tests.reliability.reliability_harness import (
     SignupClient,
     run_relay,
     sign_up,

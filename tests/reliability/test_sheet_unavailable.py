@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from reliability_checks import (
+from tests.reliability.reliability_checks import (
     assert_each_delivered_once,
     query,
     relay_until_settled,
 )
-from reliability_harness import (
+from tests.reliability.reliability_harness import (
     SignupClient,
     run_cli,
     run_relay,

@@ -5,17 +5,9 @@ site_helpers.BUILD_NOW), so call states do not depend on the day the tests run.
 Other test files (the theme's too) use it: `def test_x(built_site): built_site / "index.html"`.
 """
 
-import sys
-from pathlib import Path
-
 import pytest
 
-HERE = Path(__file__).resolve().parent
-for folder in (HERE, HERE.parents[1] / "plugins"):  # site_helpers, and the plugin's modules
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from site_helpers import build_site, copy_repo  # noqa: E402
+from tests.site.site_helpers import build_site, copy_repo
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,4 @@
-"""Helpers for the site tests: run build.py, copy the repo's site sources.
-
-conftest.py puts this folder on sys.path, so tests import it as `site_helpers`.
-"""
+"""Helpers for the site tests: run build.py, copy the repo's site sources."""
 
 import os
 import shutil
@@ -15,7 +12,11 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parents[2]
 BUILD_NOW = "2026-11-25T12:00:00+01:00"
 # What a repo copy needs to build the site (handbook/ is copied when present).
-SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "handbook", "preview")
+# The copy's build.py imports the copy's sitebuild/ (its folder comes first on
+# sys.path), whose paths point into the copy; plugins/ is installed, but the
+# preview watches the folder.
+SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "sitebuild", "plugins", "theme", "content",
+                "handbook", "preview")
 
 
 def run_build(repo_dir, *args, env=None):

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_helpers import run_build, snapshot
+from tests.site.site_helpers import run_build, snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FAST = ("--no-search", "--no-handbook")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
-from site_helpers import BUILD_NOW, build_site
+from tests.site.site_helpers import BUILD_NOW, build_site
 from sim_content.calls import call_state
 from sim_content.headers import read_header
 from sim_content.timeutil import parse_local_datetime

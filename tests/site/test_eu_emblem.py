@@ -1,13 +1,13 @@
 """The EU emblem and funding text: absent unless a funding period is set, then per that period's rules."""
 
-import importlib.util
 import struct
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from site_helpers import REPO, parse_html as parse, render_with_pelican as build, theme_pages
+from sitebuild import theme_images
+from tests.site.site_helpers import REPO, parse_html as parse, render_with_pelican as build, theme_pages
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +51,11 @@ def test_eu_emblem_has_twelve_gold_stars_on_reflex_blue_in_3_to_2():
 
 
 def test_committed_icons_are_what_the_generator_draws():
-    spec = importlib.util.spec_from_file_location("make_images", REPO / "theme/tools/make_images.py")
-    make_images = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_images)
     img = REPO / "theme/static/img"
-    assert (img / "eu-emblem.svg").read_text(encoding="utf-8") == make_images.eu_emblem_svg()
-    assert (img / "favicon.svg").read_text(encoding="utf-8") == make_images.favicon_svg()
+    assert (img / "eu-emblem.svg").read_text(encoding="utf-8") == theme_images.eu_emblem_svg()
+    assert (img / "favicon.svg").read_text(encoding="utf-8") == theme_images.favicon_svg()
     png = (img / "favicon.png").read_bytes()
-    assert png == make_images.png_bytes()
+    assert png == theme_images.png_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (32, 32)
     ico = (img / "favicon.ico").read_bytes()
     assert struct.unpack("<HHH", ico[:6]) == (0, 1, 1) and ico[22:] == png

@@ -1,7 +1,7 @@
 """Atom feeds: all news and one per category, parsed with feedparser."""
 
 import feedparser
-from site_helpers import REPO
+from tests.site.site_helpers import REPO
 from sim_content.headers import read_header
 from sim_content.schema import CATEGORIES
 from sim_content.slugs import slugify

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_helpers import parse_html as parse, render_with_pelican as build, theme_pages
+from tests.site.site_helpers import parse_html as parse, render_with_pelican as build, theme_pages
 
 REPO = Path(__file__).resolve().parents[2]
 THEME_HTML_FILES = ("index.html", "404.html")

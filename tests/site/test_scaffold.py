@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sim_content.scaffold import first_author, new_content_file
+from sitebuild.scaffold import first_author, new_content_file
 from sim_content.schema import SCHEMA
 from sim_content.validate import validate_content
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.conftest import stop_process
-from site_helpers import BUILD_NOW
+from tests.site.site_helpers import BUILD_NOW
 
 pytestmark = pytest.mark.slow
 NEWS = """Title: Direkt i förhandsvisningen

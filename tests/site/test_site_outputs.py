@@ -8,7 +8,7 @@ import pytest
 from sim_content.assets import AssetFingerprinter, fingerprinted_name
 from sim_content.settings_env import SettingsError, eu_funding_period, formsvc_url
 from sim_content.site_outputs import redirects_text, robots_text
-from site_helpers import render_with_pelican
+from tests.site.site_helpers import render_with_pelican
 
 
 def test_redirects_rule_is_a_200_rewrite_to_the_form_service():

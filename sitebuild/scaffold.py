@@ -4,9 +4,9 @@ every required field filled in from schema.py, so the file builds as written."""
 from datetime import timedelta
 from pathlib import Path
 
-from .headers import read_header
-from .schema import CONTENT_DIRS, SCHEMA
-from .slugs import slugify
+from sim_content.headers import read_header
+from sim_content.schema import CONTENT_DIRS, SCHEMA
+from sim_content.slugs import slugify
 
 FALLBACK_AUTHOR = "SIM-redaktionen"
 BODY = {

@@ -1,4 +1,4 @@
-"""Running Pelican the way build.py and the preview both need it.
+"""Running Pelican the way the full build and the preview both need it.
 
 Pelican logs some failures (a file it cannot read, a template error in a
 plugin) instead of raising; both callers treat those as failed builds.
@@ -6,6 +6,12 @@ plugin) instead of raising; both callers treat those as failed builds.
 
 import logging
 from contextlib import contextmanager
+
+from sitebuild.paths import CONTENT, LOCAL_SETTINGS, PUBLISH_SETTINGS
+
+
+class BuildFailed(Exception):
+    """A build step failed; the message says which and why."""
 
 
 class PelicanReportedErrors(Exception):
@@ -58,3 +64,16 @@ def load_settings(config_file, content_dir, output_dir):
         return read_settings(str(config_file), override={"PATH": str(content_dir), "OUTPUT_PATH": str(output_dir)})
     finally:
         settings_log.removeFilter(_hide_feed_siteurl_warning)
+
+
+def run_pelican(output_dir, publish=False, content_dir=CONTENT):
+    """Render the site with Pelican into `output_dir`; raise ContentInvalid or BuildFailed."""
+    from pelican import Pelican
+
+    settings = load_settings(PUBLISH_SETTINGS if publish else LOCAL_SETTINGS, content_dir, output_dir)
+    with pelican_errors() as raise_logged_errors:
+        Pelican(settings).run()
+        try:
+            raise_logged_errors()
+        except PelicanReportedErrors as error:
+            raise BuildFailed(str(error)) from None

@@ -1,15 +1,15 @@
 """Regenerate the theme's drawn images: EU emblem, favicon SVG/PNG/ICO.
 
-Run `.venv/bin/python theme/tools/make_images.py` after changing a colour or
+Run `.venv/bin/python -m sitebuild.theme_images` after changing a colour or
 shape here; the outputs are committed so the build needs no image tooling.
 """
 
 import math
 import struct
 import zlib
-from pathlib import Path
+from sitebuild.paths import ROOT
 
-IMG_DIR = Path(__file__).resolve().parent.parent / "static" / "img"
+IMG_DIR = ROOT / "theme" / "static" / "img"
 
 REFLEX_BLUE = "#003399"
 EU_GOLD = "#FFCC00"

@@ -12,6 +12,8 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from sitebuild.paths import ROOT
+
 FORMS_PREFIX = "/anmalan"
 
 
@@ -35,3 +37,22 @@ def static_site_app(output_dir, forms=None):
         return Response(body, status=404, mimetype="text/html")(environ, start_response)
 
     return app
+
+
+def make_app(output_dir):
+    """The serve app: `output_dir` plus formsvc on /anmalan/* when it imports.
+
+    formsvc is pointed at this checkout (FORMSVC_REPO_DIR), so it reads the
+    calls.json, theme and var/ of the site being served; its own defaults
+    derive every path from that one folder. Variables already set win.
+    """
+    os.environ.setdefault("FORMSVC_REPO_DIR", str(ROOT))
+    # The preview is plain HTTP on loopback; a Secure session cookie would not come back.
+    os.environ.setdefault("FORMSVC_SECURE_COOKIES", "0")
+    try:
+        from formsvc import create_app
+        forms = create_app()
+    except Exception as error:  # formsvc may be missing or half-written during development
+        print(f"WARNING: form service not available ({error!r}); serving the static site only.")
+        forms = None
+    return static_site_app(output_dir, forms)

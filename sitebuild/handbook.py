@@ -1,0 +1,26 @@
+"""The staff and communicator handbook (mkdocs-material), built into <site>/handbok/."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sitebuild.paths import HANDBOOK_CONFIG, ROOT
+from sitebuild.pelican_run import BuildFailed
+
+
+def build_handbook(site_dir):
+    """Build the mkdocs handbook into <site>/handbok/; raise BuildFailed if mkdocs --strict fails.
+
+    A checkout without handbook/mkdocs.yml (a partial copy) builds the site without it.
+    """
+    if not HANDBOOK_CONFIG.exists():
+        print("[build] handbook/mkdocs.yml not found: skipping the handbook", flush=True)
+        return
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "-f", str(HANDBOOK_CONFIG), "-d", str(Path(site_dir) / "handbok")]
+    # mkdocs-material prints a multi-line banner about MkDocs 2.0 on every build;
+    # it says nothing about our handbook and would bury real warnings.
+    quiet = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if subprocess.run(command, cwd=ROOT, env=quiet).returncode != 0:
+        raise BuildFailed("mkdocs build --strict failed (see its output above)")

@@ -1,0 +1,94 @@
+"""What build.py's verbs do: build, check, clean, new (serve lives in preview/).
+
+Each function prints its own messages (errors to stderr, in Swedish where the
+communicator reads them) and returns whether it succeeded.
+"""
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from sim_content.settings_env import SettingsError
+from sim_content.timeutil import build_now
+from sim_content.validate import ContentInvalid, validate_content
+from sitebuild.handbook import build_handbook
+from sitebuild.paths import CONTENT, OUTPUT, ROOT
+from sitebuild.pelican_run import BuildFailed, run_pelican
+from sitebuild.scaffold import first_author, new_content_file
+from sitebuild.search import build_search_index
+from sitebuild.swap import leftovers, make_staging_dir, swap_into_place
+
+
+def progress(message):
+    print(f"[build] {message}", flush=True)
+
+
+def build(publish=False, output=OUTPUT, search=True, handbook=True):
+    """Build the whole site into `output`; print errors and return False if anything failed."""
+    output = Path(output).resolve()
+    staging = make_staging_dir(output)
+    started = time.perf_counter()
+    try:
+        progress(f"rendering the site with Pelican ({'publish' if publish else 'local'} settings)")
+        run_pelican(staging, publish=publish)
+        if search:
+            progress("indexing search with pagefind")
+            build_search_index(staging)
+        if handbook:
+            progress("building the handbook with mkdocs")
+            build_handbook(staging)
+        swap_into_place(staging, output)
+    except ContentInvalid as invalid:
+        print(invalid, file=sys.stderr)
+        print(f"Bygget avbröts: {len(invalid.errors)} fel i innehållet. output/ är orörd.", file=sys.stderr)
+        return False
+    except (BuildFailed, SettingsError) as error:
+        print(f"Build failed: {error}", file=sys.stderr)
+        return False
+    except Exception as error:  # a theme or plugin bug: report where, keep output/ as it was
+        where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) and getattr(error, "lineno", None) else ""
+        print(f"Build failed: {where}{type(error).__name__}: {error}", file=sys.stderr)
+        return False
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress(f"done in {time.perf_counter() - started:.1f} s → {output}")
+    return True
+
+
+def check():
+    """Validate the content files only (no output); return True if they are all valid."""
+    errors = validate_content(CONTENT, ROOT)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} fel i innehållet.", file=sys.stderr)
+        return False
+    print("Innehållet är giltigt.")
+    return True
+
+
+def clean():
+    """Remove output/, half-finished build folders and Pelican's cache."""
+    for path in (OUTPUT, *leftovers(OUTPUT), ROOT / "cache"):
+        if path.exists():
+            shutil.rmtree(path)
+            progress(f"removed {path.relative_to(ROOT)}")
+
+
+def new(kind, title):
+    """Scaffold a news post or call with today's date; refuse to overwrite. Return the path or None."""
+    author = os.environ.get("SIM_AUTHOR", "").strip() or first_author(CONTENT)
+    try:
+        path, text = new_content_file(kind, title, CONTENT, build_now(), author)
+    except ValueError:
+        print(f"Rubriken {title!r} ger ingen adress – använd bokstäver eller siffror.", file=sys.stderr)
+        return None
+    if path.exists():
+        print(f"{path.relative_to(ROOT)} finns redan – välj en annan rubrik eller redigera filen.", file=sys.stderr)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Skapade {path.relative_to(ROOT)}")
+    return path
