@@ -5,18 +5,30 @@ output/ with two renames, only after every step succeeded.
 """
 
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 STAGING_PREFIX = ".output-"
 
 
 def make_staging_dir(output):
-    """Create and return an empty, uniquely named folder next to `output`."""
+    """Create and return an empty, uniquely named folder next to `output`.
+
+    Not tempfile.mkdtemp: that creates the folder mode 0700, and after the swap
+    output/ would be readable only by the builder, so a form service running as
+    another user could not read calls.json. A plain mkdir gets 0777 minus the
+    process umask, like every other folder the build writes.
+    """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
+    while True:
+        candidate = output.with_name(STAGING_PREFIX + secrets.token_hex(6))
+        try:
+            candidate.mkdir()
+        except FileExistsError:  # 48 random bits: practically never, but never reuse a folder
+            continue
+        return candidate
 
 
 def swap_into_place(new_dir, output):
