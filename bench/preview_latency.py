@@ -26,13 +26,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-for folder in (REPO, REPO / "plugins", REPO / "tests" / "site"):
+for folder in (REPO, REPO / "plugins", REPO / "tests" / "site", REPO / "tests" / "preview"):
     sys.path.insert(0, str(folder))
 
 from site_helpers import BUILD_NOW, copy_repo  # noqa: E402
 
-from preview.corpus import append_sentence, synthetic_post_path, write_synthetic_posts  # noqa: E402
-from preview.server import PreviewSession, watch  # noqa: E402
+from synthetic_posts import append_sentence, synthetic_post_path, write_synthetic_posts  # noqa: E402
+
+from preview.server import PreviewSession  # noqa: E402
+from preview.watch import watch  # noqa: E402
 
 POLL_SECONDS = 0.002
 

@@ -11,7 +11,6 @@ preview equals a full build.
 """
 
 import datetime
-import hashlib
 import itertools
 
 from jinja2 import meta
@@ -19,12 +18,8 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-# Attributes of a Content object that are not output-relevant or are already
-# covered by the source digest (they derive from the file and the settings).
-_SKIPPED_ATTRIBUTES = frozenset({"_context", "settings", "_content", "_summary"})
-# Markers of intra-site links, whose target URLs come from other files.
-LINK_MARKERS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}",
-                 "{category}", "{tag}", "{author}", "{index}")
+from preview.pelican_adapter import CONTENT_INTERNALS, raw_body
+from preview.sources import LINK_MARKERS, digest_text
 
 _volatile = itertools.count()
 
@@ -188,9 +183,9 @@ class Fingerprinter:
     def _content(self, content):
         parts = [self._content_reference(content)]
         for name, value in sorted(vars(content).items()):
-            if name not in _SKIPPED_ATTRIBUTES:
+            if name not in CONTENT_INTERNALS:
                 parts.append(f"{name}={self.of(value, shallow=True)}")
-        raw = getattr(content, "_content", "") or ""
+        raw = raw_body(content)
         if any(marker in raw for marker in LINK_MARKERS):
             parts.append(self._url_map_digest())
         return digest_text("\0".join(parts))
@@ -206,12 +201,3 @@ class Fingerprinter:
 class _Missing:
     pass
 
-
-def digest_text(text):
-    """Short hex digest of a string."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def file_digest(data):
-    """Digest of a file's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -22,7 +22,7 @@ from preview_helpers import BUILD_NOW, SYNTHETIC_POSTS, copy_repo  # noqa: E402
 @pytest.fixture
 def site_copy(tmp_path, monkeypatch):
     """A repo copy with the real content plus synthetic posts, and SIM_BUILD_NOW fixed."""
-    from preview.corpus import write_synthetic_posts
+    from synthetic_posts import write_synthetic_posts
 
     monkeypatch.setenv("SIM_BUILD_NOW", BUILD_NOW)
     repo_dir = copy_repo(tmp_path / "repo")
@@ -33,8 +33,8 @@ def site_copy(tmp_path, monkeypatch):
 @pytest.fixture
 def engine(site_copy, tmp_path):
     """An IncrementalSite over `site_copy`, after its first (full) build into tmp/preview."""
-    from preview.incremental import IncrementalSite
-    from sim_content.pelican_run import load_settings
+    from preview.engine import IncrementalSite
+    from preview.pelican_adapter import load_settings
 
     site = IncrementalSite(load_settings(site_copy / "pelicanconf.py", site_copy / "content", tmp_path / "preview"))
     site.build()
@@ -48,7 +48,8 @@ def running_preview(site_copy, tmp_path):
     from werkzeug.serving import make_server
 
     from preview.livereload import LiveReloadMiddleware
-    from preview.server import PreviewSession, start_collector, watch
+    from preview.server import PreviewSession
+    from preview.watch import start_collector, watch
 
     session = PreviewSession(site_copy, tmp_path / "output")
     collector = start_collector(session)

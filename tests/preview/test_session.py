@@ -5,19 +5,13 @@ the same output are byte-identical), so /pagefind/ is compared like any file.
 """
 
 import pytest
+from build import build_search_index  # the indexer `build.py build` runs
 from preview_helpers import differences, run_build
+from synthetic_posts import append_sentence, synthetic_post_path
 
-from preview.corpus import append_sentence, synthetic_post_path
 from preview.server import PreviewSession
 
 pytestmark = pytest.mark.slow
-
-
-def build_search_index(site_dir):
-    """The search indexer build.py uses (imported lazily: build.py is the site engine's module)."""
-    import build
-
-    build.build_search_index(site_dir)
 
 
 def test_preview_with_search_index_equals_full_build_with_search(site_copy, tmp_path):

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from preview_helpers import BUILD_NOW, differences, full_build
-
-from preview.corpus import append_sentence, synthetic_post_path
+from synthetic_posts import append_sentence, synthetic_post_path
 
 pytestmark = pytest.mark.slow
 
