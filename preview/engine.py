@@ -18,6 +18,7 @@ import functools
 import os
 import time
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from pelican.contents import Content
 
@@ -100,6 +101,11 @@ class IncrementalSite:
         self._content_fingerprints = {}  # id(Content) -> (Content, fingerprint), kept across in-place edits
         self._referrers = None  # id(Content) -> objects linking to it, for the last build
         install_body_read_recorder()
+
+    @property
+    def pages(self):
+        """Read-only view of the page records: absolute output path -> PageRecord."""
+        return MappingProxyType(self._pages)
 
     @property
     def outputs(self):

@@ -3,8 +3,8 @@
 The preview drives Pelican's generators itself instead of calling
 `Pelican.run`, so it depends on details Pelican does not promise to keep.
 Each touch point below carries a "Relies on" comment naming the detail;
-all of them were checked against pelican 4.12.0 (pelican-sitemap 1.2.x,
-blinker 1.9). After a Pelican upgrade, re-check exactly these comments, then
+all of them were checked against pelican 4.12.0 (with pelican-sitemap 1.2.2,
+pelican-neighbors 1.2.0 and blinker 1.9.0). After a Pelican upgrade, re-check exactly these comments, then
 run tests/preview: they compare the preview with a full build byte for byte.
 """
 
@@ -370,7 +370,11 @@ class SkippingWriter(Writer):
 
 
 class _AskingTemplate:
-    """Stands in for a Jinja template: Pelican's writer calls render(localcontext) on it."""
+    """Stands in for the page's Jinja template.
+
+    Relies on: `Writer.write_file` uses its template only through
+    `render(localcontext)`, once per output file (per page when paginated).
+    """
 
     def __init__(self, template, writer, call):
         self._template = template
