@@ -4,14 +4,17 @@ The preview drives Pelican's generators itself instead of calling
 `Pelican.run`, so it depends on details Pelican does not promise to keep.
 Each touch point below carries a "Relies on" comment naming the detail;
 all of them were checked against pelican 4.12.0 (with pelican-sitemap 1.2.2,
-pelican-neighbors 1.2.0 and blinker 1.9.0). After a Pelican upgrade, re-check exactly these comments, then
-run tests/preview: they compare the preview with a full build byte for byte.
+pelican-neighbors 1.2.0 and blinker 1.9.0). After a Pelican upgrade, re-check
+exactly these comments, then run tests/preview: they compare the preview with
+a full build byte for byte.
 """
 
 import io
+import logging
 import os
 import threading
 from contextlib import contextmanager
+from importlib.metadata import version
 from typing import NamedTuple
 
 from pelican import Pelican
@@ -25,6 +28,7 @@ from pelican.writers import Writer
 from sim_content.pelican_run import PelicanReportedErrors, load_settings, pelican_errors  # noqa: F401
 
 PELICAN_VERSION_CHECKED = "4.12.0"
+logger = logging.getLogger(__name__)
 
 # Relies on: Content keeps the raw HTML body in `_content` (templates that
 # touch it bypass get_content), a Summary header in `_summary`, and a
@@ -125,7 +129,18 @@ def start_pelican(settings):
     Relies on: `Pelican.__init__` loads the plugins and sends `initialized`
     once, which our plugin uses to validate all content and fix "now".
     """
+    warning = version_warning(version("pelican"))
+    if warning:
+        logger.warning(warning)
     return Pelican(settings)
+
+
+def version_warning(installed):
+    """A warning if the installed Pelican is not the one these touch points were checked against."""
+    if installed == PELICAN_VERSION_CHECKED:
+        return None
+    return (f"the preview was checked against Pelican {PELICAN_VERSION_CHECKED}, installed is {installed}: "
+            "if pages differ from `build.py build`, re-check the 'Relies on' notes in preview/pelican_adapter.py")
 
 
 def restart_plugins(pelican):
@@ -153,7 +168,11 @@ def clean_output(settings, output_path, keep):
 
 
 class SourceCache(NamedTuple):
-    """Answers for a generator's content cache: lookup(generator, relative_path) and store(generator, relative_path, content)."""
+    """The engine's answers to a generator's content cache, by absolute source path.
+
+    lookup(generator, path) -> the Content to reuse, or None to read the file;
+    store(generator, path, content) after a file was read.
+    """
 
     lookup: object
     store: object

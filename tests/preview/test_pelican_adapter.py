@@ -11,7 +11,8 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.writers import FileOverwriteFailedError
 
 from preview.pelican_adapter import (
-    SkippingWriter, forget_rendered_bodies, install_body_read_recorder, recording_body_reads,
+    PELICAN_VERSION_CHECKED, SkippingWriter, forget_rendered_bodies, install_body_read_recorder,
+    recording_body_reads, version_warning,
 )
 
 PREVIEW = Path(__file__).resolve().parents[2] / "preview"
@@ -144,3 +145,10 @@ def test_output_paths_are_absolute_like_the_engines_records(tmp_path):
     writer = writer_in(tmp_path / "ut" / ".." / "ut", lambda t, c, path, *_: seen.append(path) or "x", [])
     writer.write_file("nyheter/a/index.html", TEMPLATE, {"localsiteurl": ""}, word="x")
     assert seen == [os.path.abspath(tmp_path / "ut" / "nyheter" / "a" / "index.html")]
+
+
+def test_another_pelican_version_is_named_with_what_to_check():
+    assert version_warning(PELICAN_VERSION_CHECKED) is None
+    warning = version_warning("4.13.0")
+    assert "4.13.0" in warning and PELICAN_VERSION_CHECKED in warning
+    assert "preview/pelican_adapter.py" in warning
