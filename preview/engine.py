@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from pelican.contents import Content
 
-from preview.fingerprint import Fingerprinter, template_mentions, template_variables
+from preview.fingerprint import ContentMemo, Fingerprinter, template_mentions, template_variables
 from preview.pelican_adapter import (
     RAW_BODY_ATTRIBUTE, PelicanBuild, SkippingWriter, SourceCache, WriteCall, clean_output, copy_saved_text,
     feed_shows_any, forget_rendered_bodies, install_body_read_recorder, pelican_errors, preview_settings,
@@ -98,7 +98,7 @@ class IncrementalSite:
         self._builds = 0
         self._template_variables = {}  # template name -> context names it reads
         self._raw_body_templates = {}  # template name -> touches the raw body
-        self._content_fingerprints = {}  # id(Content) -> (Content, fingerprint), kept across in-place edits
+        self._content_fingerprints = ContentMemo()  # kept across in-place edits
         self._referrers = None  # id(Content) -> objects linking to it, for the last build
         install_body_read_recorder()
 
@@ -152,7 +152,7 @@ class IncrementalSite:
         raise_logged_errors()  # e.g. a file Pelican could not read: it would silently be missing
         if self._builds == 0 and (self._clean_first or self.settings.get("DELETE_OUTPUT_DIRECTORY")):
             clean_output(self.settings, self.output_path, self._keep)
-        self._content_fingerprints = {}  # neighbours and call states may all have moved
+        self._content_fingerprints = ContentMemo()  # neighbours and call states may all have moved
         plan = _RenderPlan(self._fingerprinter(build))
         writer = self._writer(plan)
         clock = build_clock(self.output_path)
@@ -290,9 +290,7 @@ class IncrementalSite:
                     if isinstance(value, Content):  # a neighbour link (pelican-neighbors, our plugin)
                         self._referrers.setdefault(id(value), []).append(content)
         for content in edited:
-            self._content_fingerprints.pop(id(content), None)
-            for referrer in self._referrers.get(id(content), ()):
-                self._content_fingerprints.pop(id(referrer), None)
+            self._content_fingerprints.forget([content, *self._referrers.get(id(content), ())])
 
 
 def build_clock(output_path):

@@ -56,6 +56,29 @@ def template_mentions(environment, template_name, text, _seen=None):
     return False
 
 
+class ContentMemo:
+    """Fingerprints of Content objects, which may outlive one Fingerprinter.
+
+    An in-place edit changes a few known objects; the engine forgets those
+    (and the objects pointing at them) and keeps the rest. Each entry holds
+    its object, so its id cannot be reused by another while remembered.
+    """
+
+    def __init__(self):
+        self._entries = {}  # id(Content) -> (Content, fingerprint)
+
+    def get(self, content, compute):
+        entry = self._entries.get(id(content))
+        if entry is None or entry[0] is not content:
+            entry = (content, compute(content))
+            self._entries[id(content)] = entry
+        return entry[1]
+
+    def forget(self, contents):
+        for content in contents:
+            self._entries.pop(id(content), None)
+
+
 class Fingerprinter:
     """Digests of context values for one build; memoised per object identity."""
 
@@ -64,9 +87,7 @@ class Fingerprinter:
         self._source_digest = source_digest  # callable: source path -> str or None
         self._url_map_digest = url_map_digest  # callable: () -> str
         self._memo = {}
-        # id(Content) -> (Content, fingerprint); the engine may carry it across
-        # builds when it knows which objects changed.
-        self._content_memo = {} if content_memo is None else content_memo
+        self._content_memo = ContentMemo() if content_memo is None else content_memo
         self._shared_memo = {}  # name -> fingerprint of the shared context's value
         self._keepalive = []  # ids are only unique while their objects live
 
@@ -174,11 +195,7 @@ class Fingerprinter:
         return f"{type(content).__name__}:{content.source_path}:{source}"
 
     def _deep_content(self, content):
-        entry = self._content_memo.get(id(content))
-        if entry is None or entry[0] is not content:
-            entry = (content, self._content(content))
-            self._content_memo[id(content)] = entry
-        return entry[1]
+        return self._content_memo.get(content, self._content)
 
     def _content(self, content):
         parts = [self._content_reference(content)]
