@@ -357,8 +357,9 @@ class SkippingWriter(Writer):
     def _render(self, template, localcontext, call):
         # Relies on: write_file puts the page's output name into localcontext["output_file"].
         path = os.path.abspath(os.path.join(self.output_path, localcontext["output_file"]))
-        # Relies on: `_written_files`/`_overridden_files` record this build's
-        # writes; a second write to one path must go through Pelican's rules.
+        # Relies on: `_written_files`/`_overridden_files` hold this build's
+        # writes as absolute paths (write_file passes `sanitised_join`'s);
+        # a second write to one path must go through Pelican's rules.
         must_render = path in self._written_files or path in self._overridden_files
         html = self._render_page(template, localcontext, path, call, must_render)
         if html is None:
