@@ -44,7 +44,7 @@ def engine(site_copy, tmp_path):
 @pytest.fixture
 def running_preview(site_copy, tmp_path):
     """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
-    from sim_content.preview_app import static_site_app
+    from sim_content.preview_app import static_site_app as site_app  # the static app `build.py serve` uses
     from werkzeug.serving import make_server
 
     from preview.livereload import LiveReloadMiddleware
@@ -54,7 +54,7 @@ def running_preview(site_copy, tmp_path):
     session = PreviewSession(site_copy, tmp_path / "output")
     collector = start_collector(session)
     assert session.start()
-    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_site_app(session.output_dir), session.broadcaster), threaded=True)
+    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(site_app(session.output_dir), session.broadcaster), threaded=True)
     stop = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, daemon=True),
                threading.Thread(target=watch, args=(session, stop, collector), daemon=True)]
