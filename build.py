@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from sitebuild import pipeline
-from sitebuild.paths import OUTPUT, ROOT
+from sitebuild.paths import OUTPUT
 
 
 def build(args):
@@ -28,12 +28,8 @@ def build(args):
 
 def serve(args):
     from preview.server import serve as serve_preview
-    from sitebuild.handbook import build_handbook
-    from sitebuild.search import build_search_index
-    from sitebuild.site_app import make_app
 
-    serve_preview(ROOT, args.port, make_app, build_handbook=build_handbook,
-                  build_search_index=build_search_index, output_dir=OUTPUT)
+    serve_preview(args.port)
     return True
 
 

@@ -25,8 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-from preview.corpus import append_sentence, synthetic_post_path, write_synthetic_posts
-from preview.server import PreviewSession, watch
+from preview.server import PreviewSession
+from preview.watch import watch
+from tests.preview.synthetic_posts import append_sentence, synthetic_post_path, write_synthetic_posts
 from tests.site.site_helpers import BUILD_NOW, copy_repo
 
 POLL_SECONDS = 0.002

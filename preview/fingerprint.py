@@ -11,7 +11,6 @@ preview equals a full build.
 """
 
 import datetime
-import hashlib
 import itertools
 
 from jinja2 import meta
@@ -19,12 +18,8 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-# Attributes of a Content object that are not output-relevant or are already
-# covered by the source digest (they derive from the file and the settings).
-_SKIPPED_ATTRIBUTES = frozenset({"_context", "settings", "_content", "_summary"})
-# Markers of intra-site links, whose target URLs come from other files.
-LINK_MARKERS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}",
-                 "{category}", "{tag}", "{author}", "{index}")
+from preview.pelican_adapter import CONTENT_INTERNALS, raw_body
+from preview.sources import LINK_MARKERS, digest_text
 
 _volatile = itertools.count()
 
@@ -61,6 +56,29 @@ def template_mentions(environment, template_name, text, _seen=None):
     return False
 
 
+class ContentMemo:
+    """Fingerprints of Content objects, which may outlive one Fingerprinter.
+
+    An in-place edit changes a few known objects; the engine forgets those
+    (and the objects pointing at them) and keeps the rest. Each entry holds
+    its object, so its id cannot be reused by another while remembered.
+    """
+
+    def __init__(self):
+        self._entries = {}  # id(Content) -> (Content, fingerprint)
+
+    def get(self, content, compute):
+        entry = self._entries.get(id(content))
+        if entry is None or entry[0] is not content:
+            entry = (content, compute(content))
+            self._entries[id(content)] = entry
+        return entry[1]
+
+    def forget(self, contents):
+        for content in contents:
+            self._entries.pop(id(content), None)
+
+
 class Fingerprinter:
     """Digests of context values for one build; memoised per object identity."""
 
@@ -69,9 +87,7 @@ class Fingerprinter:
         self._source_digest = source_digest  # callable: source path -> str or None
         self._url_map_digest = url_map_digest  # callable: () -> str
         self._memo = {}
-        # id(Content) -> (Content, fingerprint); the engine may carry it across
-        # builds when it knows which objects changed.
-        self._content_memo = {} if content_memo is None else content_memo
+        self._content_memo = ContentMemo() if content_memo is None else content_memo
         self._shared_memo = {}  # name -> fingerprint of the shared context's value
         self._keepalive = []  # ids are only unique while their objects live
 
@@ -179,18 +195,14 @@ class Fingerprinter:
         return f"{type(content).__name__}:{content.source_path}:{source}"
 
     def _deep_content(self, content):
-        entry = self._content_memo.get(id(content))
-        if entry is None or entry[0] is not content:
-            entry = (content, self._content(content))
-            self._content_memo[id(content)] = entry
-        return entry[1]
+        return self._content_memo.get(content, self._content)
 
     def _content(self, content):
         parts = [self._content_reference(content)]
         for name, value in sorted(vars(content).items()):
-            if name not in _SKIPPED_ATTRIBUTES:
+            if name not in CONTENT_INTERNALS:
                 parts.append(f"{name}={self.of(value, shallow=True)}")
-        raw = getattr(content, "_content", "") or ""
+        raw = raw_body(content)
         if any(marker in raw for marker in LINK_MARKERS):
             parts.append(self._url_map_digest())
         return digest_text("\0".join(parts))
@@ -206,12 +218,3 @@ class Fingerprinter:
 class _Missing:
     pass
 
-
-def digest_text(text):
-    """Short hex digest of a string."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def file_digest(data):
-    """Digest of a file's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

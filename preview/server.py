@@ -1,14 +1,19 @@
 """`build.py serve`: the live preview of the site on http://127.0.0.1:<port>.
 
-One process serves output/ (plus the form service, via build.py's app), keeps
-an IncrementalSite warm, and reacts to saved files:
+The outer shell around the engine. Data flows one way:
+watcher (preview.watch) → PreviewSession → IncrementalSite (preview.engine)
+→ its writer → ReloadBroadcaster (preview.livereload) → browsers.
+
+One process serves output/ (plus the form service, via the app it is given),
+keeps an IncrementalSite warm, and reacts to saved files:
 
 - content/: `IncrementalSite.update()` with the saved paths, then live reload;
 - theme/, plugins/, the settings file: a new IncrementalSite (full render);
 - handbook/: mkdocs in the background.
 
 The pagefind index cannot be updated incrementally, so it is rebuilt in the
-background after the pages are (it does not hold up the reload).
+background after the pages are (it does not hold up the reload). Background
+jobs run at a lower priority, so page updates win the CPU.
 """
 
 import os
@@ -19,14 +24,13 @@ import time
 import traceback
 from pathlib import Path
 
-from sitebuild.pelican_run import PelicanReportedErrors, load_settings
-
-from preview.incremental import IncrementalSite
+from preview.engine import IncrementalSite
 from preview.livereload import LiveReloadMiddleware, ReloadBroadcaster
-from preview.tasks import BackgroundTask
-from preview.watch import ChangeCollector
+from preview.pelican_adapter import PelicanReportedErrors, load_settings
+from preview.watch import WATCHED, start_collector, watch
 
-QUIET_PERIOD = 0.05  # seconds without events before a batch of saves is built
+# How much nicer than the preview itself background jobs run (0 = same).
+BACKGROUND_NICENESS = 10
 
 
 def log(message):
@@ -70,6 +74,10 @@ class PreviewSession:
         if not content_changes:
             return "handbook" in roots
         return self._run(lambda: self.site.update(content_changes) if self.site else None)
+
+    def knows(self, path):
+        """True if `path` (which may be gone) was a source of the last build, or there is none to go by."""
+        return self.site is not None and self.site.knows(path)
 
     def _new_site(self):
         def first_build():
@@ -129,8 +137,7 @@ class PreviewSession:
             return "other"
         if relative == Path(self.config.name):
             return "settings"
-        return relative.parts[0] if relative.parts and relative.parts[0] in (
-            "content", "theme", "plugins", "handbook") else "other"
+        return relative.parts[0] if relative.parts and relative.parts[0] in WATCHED else "other"
 
 
 def url_of(path, output_dir):
@@ -157,41 +164,24 @@ def fresh_search_index(build_search_index, output_dir):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def start_collector(session):
-    """Start watching the session's sources (before its first build, so no save is missed)."""
-    collector = ChangeCollector(session.root, ("content", "theme", "plugins", "handbook", session.config.name))
-    collector.start()
-    return collector
+def serve(port, root=None, output_dir=None):
+    """Build, then serve the live preview on 127.0.0.1:`port` until Ctrl+C.
 
-
-def watch(session, stop, collector=None):
-    """Feed saved files to `session` until `stop` is set (runs in its own thread)."""
-    collector = collector or start_collector(session)
-    try:
-        while not stop.is_set():
-            changes = collector.next_batch(QUIET_PERIOD, timeout=0.5, is_known=_known_to(session))
-            if changes:
-                session.handle(changes)
-    finally:
-        collector.stop()
-
-
-def _known_to(session):
-    def is_known(path):
-        return session.site is not None and session.site.knows(path)
-    return is_known
-
-
-def serve(root, port, make_app, build_handbook=None, build_search_index=None, output_dir=None):
-    """Build, then serve the live preview on 127.0.0.1:`port` until Ctrl+C."""
+    The same steps `build.py build` runs: handbook, search index and the site app come from sitebuild.
+    """
     from werkzeug.serving import run_simple
 
-    output_dir = Path(output_dir or Path(root) / "output")
+    from sitebuild.handbook import build_handbook
+    from sitebuild.paths import OUTPUT, ROOT
+    from sitebuild.search import build_search_index
+    from sitebuild.site_app import make_app
+
+    root = Path(root or ROOT)
+    output_dir = Path(output_dir or OUTPUT)
     session = PreviewSession(root, output_dir, build_handbook=build_handbook, build_search_index=build_search_index)
     collector = start_collector(session)
     if not session.start():
         log("first build failed: serving the last good output, if any")
-    os.environ.setdefault("CALLS_FILE", str(output_dir / "calls.json"))
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(session, stop, collector), daemon=True)
     watcher.start()
@@ -203,3 +193,68 @@ def serve(root, port, make_app, build_handbook=None, build_search_index=None, ou
         stop.set()
         session.broadcaster.close()
         watcher.join(timeout=5)
+
+
+class BackgroundTask:
+    """Runs `job` in a thread whenever requested; requests during a run cause one more run."""
+
+    def __init__(self, name, job, log, on_done=None):
+        self.name = name
+        self._job = job
+        self._log = log
+        self._on_done = on_done  # called after each successful run
+        self._lock = threading.Lock()
+        self._pending = False
+        self._running = False
+        self.runs = 0
+
+    def request(self):
+        """Ask for a run; returns at once."""
+        with self._lock:
+            self._pending = True
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._loop, name=f"preview-{self.name}", daemon=True).start()
+
+    def wait_idle(self, timeout):
+        """Block until no run is pending or running (tests and benchmarks); True if idle."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._running and not self._pending:
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def _loop(self):
+        _lower_this_threads_priority()
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._running = False
+                    return
+                self._pending = False
+            started = time.perf_counter()
+            try:
+                self._job()
+            except Exception as error:  # a failed index must not stop the preview
+                self._log(f"{self.name} failed: {error}")
+            else:
+                self.runs += 1
+                self._log(f"{self.name} updated in {time.perf_counter() - started:.1f} s")
+                if self._on_done is not None:
+                    self._on_done()
+
+
+def _lower_this_threads_priority():
+    """Let page updates win the CPU over a running pagefind or mkdocs.
+
+    On Linux a thread is its own scheduling entity and the programs it starts
+    inherit its niceness, so only this thread and its children slow down.
+    Elsewhere this does nothing.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+    except (AttributeError, OSError):
+        pass

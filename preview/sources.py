@@ -1,66 +1,54 @@
-"""In-memory memo of the Content objects built from unchanged source files.
+"""What a saved source file holds, and which saves can be patched into the warm content model.
 
-Pelican's generators ask `get_cached_data(path)` before reading a file (its
-"generator" caching policy). Answering from memory with last build's object
-skips Markdown parsing, metadata processing and object construction, which is
-most of the cost of re-reading 2,000 posts. Keys are digests of the file's
-bytes, not mtimes: two saves within one timestamp tick must count as a change.
+Files are identified by digests of their bytes, not mtimes: two saves within
+one timestamp tick must count as a change.
+
+Saves the engine patches in place instead of rebuilding:
+
+- "body": the metadata header is byte-identical, so only the HTML body changed.
+- "text": a news post's Title and/or Summary changed and nothing else in the
+  header did. With an explicit Slug the URL, order, neighbours, categories,
+  tags and sitemap stay the same; only pages showing the post change.
+
+Anything else (a date, category, slug, a new or deleted file, pages and calls,
+whose titles also feed menus and calls.json) takes the full incremental build.
 """
 
-import os
+import hashlib
 import re
 
-from preview.bodyreads import clear_memo
-from preview.fingerprint import LINK_MARKERS, file_digest
+from pelican.contents import Article
 
+TEXT_FIELDS = frozenset({"title", "summary"})
+# Markers of intra-site links, whose target URLs come from other files.
+LINK_MARKERS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}",
+                "{category}", "{tag}", "{author}", "{index}")
 _LINK_MARKER_BYTES = tuple(marker.encode() for marker in LINK_MARKERS)
 # The metadata header ends at the first blank line, as in Markdown's meta extension.
 _END_OF_HEADER = re.compile(rb"\n[ \t]*\r?\n")
+_KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*?)\s*$")
 
 
-class SourceMemo:
-    """Content objects and source digests shared by the builds of one preview session."""
+def digest_text(text):
+    """Short hex digest of a string."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def file_digest(data):
+    """Digest of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class SourceFiles:
+    """Digests of source files as they are now, read at most once per build."""
 
     def __init__(self):
-        self._objects = {}  # absolute source path -> (digest, Content, header bytes)
-        self._digests = {}  # absolute source path -> digest, valid for one build
-        self._has_links = set()  # paths whose text links to other files
+        self._digests = {}  # absolute path -> digest, or None if unreadable
+        self._linking = set()  # paths whose text links to other files
 
-    def begin_build(self):
-        """Forget this build's digests and Pelican's memoised HTML: sources may have changed."""
+    def forget(self):
+        """Start a new build: any file may have changed since the last one."""
         self._digests = {}
-        clear_memo()
-
-    def install(self, generator):
-        """Serve a Pelican generator's content cache from this memo."""
-        base = generator.path
-        context = generator.context
-
-        def get_cached_data(relative_path, default=None):
-            path = _absolute(base, relative_path)
-            entry = self._objects.get(path)
-            if entry is None or path in self._has_links or entry[0] != self.digest(path):
-                return default
-            content = entry[1]
-            content._context = context  # the object must see this build's registries
-            return content
-
-        def cache_data(relative_path, content):
-            self.remember(_absolute(base, relative_path), content)
-
-        generator.get_cached_data = get_cached_data
-        generator.cache_data = cache_data
-
-    def remember(self, path, content):
-        """Record `content` as what the file at `path` currently holds."""
-        self._objects[path] = (self.digest(path), content, header_bytes(path))
-
-    def known(self, path):
-        """(Content, header bytes) last read from `path`, or None if it is unknown or links elsewhere."""
-        entry = self._objects.get(path)
-        if entry is None or path in self._has_links:
-            return None
-        return entry[1], entry[2]
 
     def digest(self, path):
         """Digest of a source file's bytes this build, or None when it cannot be read."""
@@ -74,10 +62,14 @@ class SourceMemo:
                 return None
             self._digests[path] = file_digest(data)
             if any(marker in data for marker in _LINK_MARKER_BYTES):
-                self._has_links.add(path)
+                self._linking.add(path)
             else:
-                self._has_links.discard(path)
+                self._linking.discard(path)
         return self._digests[path]
+
+    def links_elsewhere(self, path):
+        """True if the file's text (as last digested) links to another file, whose URL may move."""
+        return path in self._linking
 
 
 def header_bytes(path):
@@ -90,10 +82,32 @@ def header_bytes(path):
     return data[: match.start()] if match else data
 
 
+def parse_header(header):
+    """{lower-case key: value} of a header (bytes), or None if it uses continuation lines."""
+    fields = {}
+    for line in header.decode("utf-8-sig", errors="replace").splitlines():
+        match = _KEY_LINE.match(line)
+        if match is None:
+            return None
+        fields[match.group(1).lower()] = match.group(2)
+    return fields
+
+
+def classify(content, old_header, new_header):
+    """Return "body", "text" or None (needs a full incremental build) for one saved file."""
+    if new_header == old_header:
+        return "body"
+    if not isinstance(content, Article):
+        return None
+    old, new = parse_header(old_header), parse_header(new_header)
+    if old is None or new is None or "slug" not in new or set(old) != set(new):
+        return None
+    changed = {key for key in new if new[key] != old[key]}
+    if changed <= TEXT_FIELDS and all(new[key] for key in changed):
+        return "text"
+    return None
+
+
 def _read(path):
     with open(path, "rb") as handle:
         return handle.read()
-
-
-def _absolute(base, relative_path):
-    return os.path.abspath(os.path.join(base, relative_path))

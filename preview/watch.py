@@ -1,4 +1,4 @@
-"""Collect saved files under the watched folders into batches (watchdog)."""
+"""Collect saved files under the watched folders into batches (watchdog) and hand them to a session."""
 
 import os
 import threading
@@ -8,6 +8,9 @@ from pathlib import Path
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+QUIET_PERIOD = 0.05  # seconds without events before a batch of saves is built
+# The folders (and the settings file) under a session's root whose saves matter.
+WATCHED = ("content", "theme", "plugins", "handbook")
 # Editors save through temporary and backup files that are not content.
 _EDITOR_LITTER_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
@@ -86,3 +89,22 @@ class _SingleFiles(_Handler):
     def on_any_event(self, event):
         if event.src_path in self._wanted or getattr(event, "dest_path", "") in self._wanted:
             super().on_any_event(event)
+
+
+def start_collector(session):
+    """Start watching the session's sources (before its first build, so no save is missed)."""
+    collector = ChangeCollector(session.root, WATCHED + (session.config.name,))
+    collector.start()
+    return collector
+
+
+def watch(session, stop, collector=None):
+    """Feed batches of saved files to `session.handle` until `stop` is set (runs in its own thread)."""
+    collector = collector or start_collector(session)
+    try:
+        while not stop.is_set():
+            changes = collector.next_batch(QUIET_PERIOD, timeout=0.5, is_known=session.knows)
+            if changes:
+                session.handle(changes)
+    finally:
+        collector.stop()

@@ -16,7 +16,7 @@ from tests.preview.preview_helpers import BUILD_NOW, SYNTHETIC_POSTS, copy_repo
 @pytest.fixture
 def site_copy(tmp_path, monkeypatch):
     """A repo copy with the real content plus synthetic posts, and SIM_BUILD_NOW fixed."""
-    from preview.corpus import write_synthetic_posts
+    from synthetic_posts import write_synthetic_posts
 
     monkeypatch.setenv("SIM_BUILD_NOW", BUILD_NOW)
     repo_dir = copy_repo(tmp_path / "repo")
@@ -27,8 +27,8 @@ def site_copy(tmp_path, monkeypatch):
 @pytest.fixture
 def engine(site_copy, tmp_path):
     """An IncrementalSite over `site_copy`, after its first (full) build into tmp/preview."""
-    from preview.incremental import IncrementalSite
-    from sitebuild.pelican_run import load_settings
+    from preview.engine import IncrementalSite
+    from preview.pelican_adapter import load_settings
 
     site = IncrementalSite(load_settings(site_copy / "pelicanconf.py", site_copy / "content", tmp_path / "preview"))
     site.build()
@@ -38,16 +38,17 @@ def engine(site_copy, tmp_path):
 @pytest.fixture
 def running_preview(site_copy, tmp_path):
     """A PreviewSession with watcher and HTTP server on a free loopback port; stopped afterwards."""
-    from sitebuild.site_app import static_site_app
+    from sitebuild.site_app import static_site_app as site_app  # the static app `build.py serve` uses
     from werkzeug.serving import make_server
 
     from preview.livereload import LiveReloadMiddleware
-    from preview.server import PreviewSession, start_collector, watch
+    from preview.server import PreviewSession
+    from preview.watch import start_collector, watch
 
     session = PreviewSession(site_copy, tmp_path / "output")
     collector = start_collector(session)
     assert session.start()
-    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(static_site_app(session.output_dir), session.broadcaster), threaded=True)
+    server = make_server("127.0.0.1", 0, LiveReloadMiddleware(site_app(session.output_dir), session.broadcaster), threaded=True)
     stop = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, daemon=True),
                threading.Thread(target=watch, args=(session, stop, collector), daemon=True)]

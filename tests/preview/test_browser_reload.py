@@ -3,8 +3,7 @@
 import time
 
 import pytest
-
-from preview.corpus import append_sentence, synthetic_post_path
+from tests.preview.synthetic_posts import append_sentence, synthetic_post_path
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -3,7 +3,7 @@
 from jinja2 import DictLoader, Environment
 from pelican.contents import Article
 
-from preview.fingerprint import Fingerprinter, template_mentions, template_variables
+from preview.fingerprint import ContentMemo, Fingerprinter, template_mentions, template_variables
 
 TEMPLATES = {
     "base.html": "<title>{{ SITENAME }}</title>{% block content %}{% endblock %}",
@@ -74,3 +74,18 @@ def test_sources_find_posts_inside_lists_pairs_and_mappings():
     }
     found = set().union(*fingerprinter({}).sources({"article", "categories", "tags", "SITENAME"}, context))
     assert found == {"/c/a.md", "/c/b.md", "/c/c.md"}
+
+
+def test_a_content_memo_keeps_fingerprints_across_builds_until_the_object_is_forgotten():
+    article, other = post("/c/a.md", "A"), post("/c/b.md", "B")
+    memo, digests = ContentMemo(), {"/c/a.md": "a1", "/c/b.md": "b1"}
+
+    def key(value):
+        return Fingerprinter({}, digests.get, lambda: "urls", memo).key("t", {"article"}, {"article": value})
+
+    first, first_other = key(article), key(other)
+    digests.update({"/c/a.md": "a2", "/c/b.md": "b2"})
+    assert key(article) == first, "the memo answers for objects it was not told about"
+    memo.forget([article])
+    assert key(article) != first
+    assert key(other) == first_other

@@ -5,8 +5,8 @@ import time
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from tests.preview.synthetic_posts import append_sentence, synthetic_post_path
 
-from preview.corpus import append_sentence, synthetic_post_path
 from preview.livereload import EVENTS_PATH, SCRIPT_PATH, SCRIPT_TAG
 
 pytestmark = pytest.mark.slow

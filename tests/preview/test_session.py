@@ -6,8 +6,8 @@ the same output are byte-identical), so /pagefind/ is compared like any file.
 
 import pytest
 from tests.preview.preview_helpers import differences, run_build
+from tests.preview.synthetic_posts import append_sentence, synthetic_post_path
 
-from preview.corpus import append_sentence, synthetic_post_path
 from preview.server import PreviewSession
 from sitebuild.search import build_search_index
 

@@ -2,7 +2,7 @@
 
 import threading
 
-from preview.tasks import BackgroundTask
+from preview.server import BackgroundTask
 
 
 def test_requests_during_a_run_coalesce_into_one_more_run():

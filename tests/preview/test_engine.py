@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from tests.preview.preview_helpers import BUILD_NOW, differences, full_build
-
-from preview.corpus import append_sentence, synthetic_post_path
+from tests.preview.synthetic_posts import append_sentence, synthetic_post_path
 
 pytestmark = pytest.mark.slow
 
@@ -45,6 +44,27 @@ def test_body_edit_takes_the_fast_path_and_equals_full_build(engine, site_copy, 
     assert "Meningen som förhandsgranskningen ska visa." in page_text(engine.output_path, article)
     assert len(report.rendered) < 60, "a body edit re-rendered far more than the pages showing the post"
     assert_same_as_full_build(engine, site_copy, tmp_path, "body edit")
+
+
+def test_page_records_say_what_each_page_showed_and_read(engine, site_copy):
+    content = site_copy / "content"
+    post = str(synthetic_post_path(content, 5))
+    out = Path(engine.output_path)
+    own_page, other_page = (str(out / f"nyheter/syntetiskt-inlagg-{n}/index.html") for n in (5, 20))
+    before = dict(engine.pages)
+    assert post in before[own_page].bodies_read
+    assert any(post in shown for shown in before[own_page].shown_sources)
+    assert post not in before[other_page].bodies_read
+    assert set(before) <= engine.outputs
+
+    append_sentence(post, "En mening som bara den egna sidan visar.")
+    assert engine.update([post]).fast
+    after = engine.pages
+    assert after[own_page].key != before[own_page].key
+    assert after[other_page].key == before[other_page].key
+    assert after.keys() == before.keys()
+    with pytest.raises(TypeError):
+        after[own_page] = before[own_page]  # the engine is the only writer
 
 
 def test_repeated_body_edits_of_neighbours_pages_and_calls_equal_full_build(engine, site_copy, tmp_path):

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pelican.contents import Article, Page
 
-from preview.edits import classify, parse_header
+from preview.sources import classify, parse_header
 
 HEADER = b"Title: Gammal rubrik\nDate: 2026-11-20\nAuthor: SIM-redaktionen\nCategory: Industri\nSummary: Kort.\nSlug: gammal"
 
