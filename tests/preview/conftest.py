@@ -16,7 +16,7 @@ from tests.preview.preview_helpers import BUILD_NOW, SYNTHETIC_POSTS, copy_repo
 @pytest.fixture
 def site_copy(tmp_path, monkeypatch):
     """A repo copy with the real content plus synthetic posts, and SIM_BUILD_NOW fixed."""
-    from synthetic_posts import write_synthetic_posts
+    from tests.preview.synthetic_posts import write_synthetic_posts
 
     monkeypatch.setenv("SIM_BUILD_NOW", BUILD_NOW)
     repo_dir = copy_repo(tmp_path / "repo")
