@@ -125,3 +125,15 @@ def test_the_calls_in_brief_list_open_and_upcoming_calls_but_not_closed_ones(pag
         states.add(closed)
         assert (f"/utlysningar/{call['slug']}/" in listed) == (not closed), call["slug"]
     assert states == {True, False}  # the real content has both, so the check can fail
+
+
+def test_swedish_chrome_on_english_pages_is_marked_swedish(pages):
+    # <html lang="en"> on an English page; the shared header, footer and skip
+    # link stay Swedish and must say so (WCAG 3.1.2, language of parts).
+    for name, page in pages.items():
+        if not name.startswith("en/"):
+            continue
+        assert page.find("header", class_="site-header")["lang"] == "sv", name
+        assert page.find("footer", class_="site-footer")["lang"] == "sv", name
+        assert page.find("a", class_="skip-link")["lang"] == "sv", name
+        assert page.find("main").find_parent(attrs={"lang": "sv"}) is None, name
