@@ -103,3 +103,18 @@ def test_local_build_with_an_empty_required_field_still_renders(tmp_path):
     edit_contact(repo, 'epost = "region@regionjh.se"', 'epost = ""')
     site = build_site(tmp_path / "out", *FAST, repo_dir=repo)
     assert mailto_addresses(parse_html(site / "kontakt" / "index.html")) == set()
+
+
+def test_a_programme_mailbox_and_contact_person_replace_the_owners_address(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    edit_contact(repo, 'epost = ""\ntelefon = ""', 'epost = "sim@example.se"\ntelefon = "063-00 00 00"')
+    edit_contact(repo, "# [[program.personer]]", (
+        '[[program.personer]]\nnamn = "Anna Exempel"\nroll = "Projektledare"\n'
+        'epost = "anna@example.se"\ntelefon = ""\n# [[program.personer]]'))
+    site = build_site(tmp_path / "out", *FAST, repo_dir=repo)
+    ways = parse_html(site / "kontakt" / "index.html").find(attrs={"data-contact": "kontaktvagar"})
+    assert {a["href"] for a in ways.find_all("a")} == {"mailto:anna@example.se", "mailto:sim@example.se", "tel:+4663000000"}
+    assert "Anna Exempel" in ways.get_text() and "Projektledare" in ways.get_text()
+    assert "Region Jämtland Härjedalen, växel" not in ways.get_text()
+    # The hint to write "SIM" is only for when SIM has no mailbox of its own.
+    assert ways.find(class_="contact-hint") is None
