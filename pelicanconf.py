@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
+from sim_content.schema import DATA_BLOCKS as data_blocks  # noqa: E402  (lower case: not a setting)
 from sim_content.settings_env import eu_funding_period  # noqa: E402
 from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # noqa: E402  (lower case: not a setting)
 
@@ -75,6 +76,8 @@ PAGE_TRANSLATION_ID = "slug"
 ARTICLE_TRANSLATION_ID = "slug"
 PAGE_LANG_URL = "en/{slug}/"
 PAGE_LANG_SAVE_AS = "en/{slug}/index.html"
+# Names of the <!-- infoga: … --> blocks theme/templates/page_data.html fills (defined in the schema).
+DATA_BLOCK_NAMES = tuple(data_blocks)
 ARTICLE_LANG_URL = ARTICLE_URL
 ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
 DRAFT_URL = "utkast/{slug}/"

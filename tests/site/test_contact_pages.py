@@ -118,3 +118,15 @@ def test_a_programme_mailbox_and_contact_person_replace_the_owners_address(tmp_p
     assert "Region Jämtland Härjedalen, växel" not in ways.get_text()
     # The hint to write "SIM" is only for when SIM has no mailbox of its own.
     assert ways.find(class_="contact-hint") is None
+
+
+def test_every_block_the_schema_names_renders_something_on_a_real_page(built_site):
+    from sim_content.schema import DATA_BLOCKS
+    rendered = {}
+    for path in Path(built_site).rglob("*.html"):
+        if "handbok" in path.parts:
+            continue
+        for block in parse_html(path).select("[data-contact]"):
+            rendered.setdefault(block["data-contact"], block.get_text(strip=True))
+    assert set(rendered) == set(DATA_BLOCKS)
+    assert all(rendered.values()), rendered
