@@ -9,6 +9,7 @@ from pathlib import Path
 
 # The plugin is an installed package (`pip install -e .`, see pyproject.toml),
 # so its slug rules can be imported here, before Pelican loads plugins.
+from sim_content.schema import DATA_BLOCKS as data_blocks  # lower case: not a setting
 from sim_content.settings_env import eu_funding_period
 from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # lower case: not a setting
 
@@ -65,15 +66,24 @@ AUTHOR_URL = "nyheter/forfattare/{slug}/"
 AUTHOR_SAVE_AS = "nyheter/forfattare/{slug}/index.html"
 CALL_URL = "utlysningar/{slug}/"  # read by the plugin for pages under utlysningar/
 CALL_SAVE_AS = "utlysningar/{slug}/index.html"
-# The English page is a page in its own right, not a translation of a Swedish one.
+# Translations use Pelican's own mechanism: a page with `Lang: en` and the same
+# Slug as a Swedish page is its translation (linked both ways with hreflang);
+# an English page without a Swedish twin stands alone. Every page that is not
+# in Swedish lives under /en/. News has no Lang field: feeds stay Swedish.
+PAGE_TRANSLATION_ID = "slug"
+ARTICLE_TRANSLATION_ID = "slug"
+PAGE_LANG_URL = "en/{slug}/"
+PAGE_LANG_SAVE_AS = "en/{slug}/index.html"
+# Names of the <!-- infoga: … --> blocks theme/templates/page_data.html fills (defined in the schema).
+DATA_BLOCK_NAMES = tuple(data_blocks)
 ARTICLE_LANG_URL = ARTICLE_URL
 ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
-PAGE_LANG_URL = PAGE_URL
-PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
 DRAFT_URL = "utkast/{slug}/"
 DRAFT_SAVE_AS = "utkast/{slug}/index.html"
 DRAFT_PAGE_URL = "utkast/sidor/{slug}/"
 DRAFT_PAGE_SAVE_AS = "utkast/sidor/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "utkast/en/{slug}/"
+DRAFT_PAGE_LANG_SAVE_AS = "utkast/en/{slug}/index.html"
 DRAFT_CALL_URL = "utkast/utlysningar/{slug}/"
 DRAFT_CALL_SAVE_AS = "utkast/utlysningar/{slug}/index.html"
 

@@ -20,4 +20,5 @@ PUBLISH_MODE = True
 # published: an empty SAVE_AS makes Pelican skip writing them.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
 DRAFT_CALL_SAVE_AS = ""

@@ -93,9 +93,34 @@ def _kind_section(schema, kind):
     ))
 
 
+def _data_blocks_section(schema):
+    rows = "\n".join(
+        f'<tr data-block="{html.escape(name)}"><td>{_code(f"<!-- infoga: {name} -->")}</td>'
+        f"<td>{html.escape(description)}</td></tr>"
+        for name, description in schema.DATA_BLOCKS.items()
+    )
+    return "\n".join((
+        "## Block i sidtexten {#block}",
+        "",
+        f"En sida med `Template: {schema.DATA_TEMPLATE}` kan hämta uppgifter i stället för att upprepa dem. "
+        "Skriv blocket på en egen rad med tomma rader runt, exakt som i tabellen. "
+        "Kontaktuppgifterna kommer från `content/kontakt.toml`.",
+        "",
+        '<table data-blocks>',
+        "<caption>Block som fylls i vid bygget</caption>",
+        '<thead><tr><th scope="col">Skriv</th><th scope="col">Det här visas</th></tr></thead>',
+        f"<tbody>\n{rows}\n</tbody>",
+        "</table>",
+        "",
+    ))
+
+
 def field_reference_markdown(schema):
     """Return the Markdown (with HTML tables) describing every field of every kind."""
-    return "\n".join(_kind_section(schema, kind) for kind in schema.SCHEMA)
+    sections = [_kind_section(schema, kind) for kind in schema.SCHEMA]
+    if getattr(schema, "DATA_BLOCKS", None):
+        sections.append(_data_blocks_section(schema))
+    return "\n".join(sections)
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):

@@ -62,6 +62,9 @@ def _reset_sitemap_plugin():
     if generator is not None and hasattr(generator, "page_queue"):
         generator._main_pelican = None
         generator.page_queue = []
+    # pelican-sitemap 1.2.2 (the newest release) writes the translations'
+    # alternates as `ref=` instead of `href=`, which search engines ignore.
+    sitemap.XML_TRANSLATION = '<xhtml:link rel="alternate" hreflang="{}" href="{}/{}"/>\n'
 
 
 def on_generator_init(generator):

@@ -26,6 +26,29 @@ AREAS = (
     "Tillväxtkartläggning/Kompetensinventering",
 )
 
+# Languages a page can be written in. A page with `Lang: en` and the same Slug
+# as a Swedish page is that page's translation (Pelican pairs them); it is
+# published under /en/<slug>/.
+DEFAULT_LANG = "sv"
+LANGUAGES = ("sv", "en")
+TRANSLATED_URL_PREFIX = "en"
+
+# The page template that fills data blocks and gives the whole document the
+# page's language. English pages need it, so that <html lang> says "en".
+DATA_TEMPLATE = "page_data"
+
+# Blocks a page with `Template: page_data` may hold, each on a line of its own
+# as `<!-- infoga: NAME -->`. The theme fills them from content/kontakt.toml or
+# the calls, so an address is written once. Shown in the handbook.
+DATA_BLOCK_MARKER = r"<!--\s*infoga:\s*(?P<name>.*?)\s*-->"
+DATA_BLOCKS = {
+    "kontaktvagar": "Så når man SIM: e-post, telefon och postadress, med hänvisningen när SIM saknar egen brevlåda.",
+    "agare": "Projektägaren med alla ifyllda uppgifter ur [agare].",
+    "partner": "Samverkanspartnern med alla ifyllda uppgifter ur [partner].",
+    "personuppgiftsansvarig": "Den personuppgiftsansvarige (projektägaren) med organisationsnummer och kontaktvägar.",
+    "utlysningar-en": "Öppna och kommande utlysningar i korthet på engelska (för engelska sidor).",
+}
+
 # Folder under content/ for each kind of content file.
 CONTENT_DIRS = {
     "news": "nyheter",
@@ -83,7 +106,8 @@ SCHEMA = {
         _TITLE,
         _SLUG,
         Field("Summary", "text", False, "Kort beskrivning för sökmotorer och delningar.", example="Om projektet SIM."),
-        Field("Lang", "choice", False, "Sidans språk om den inte är på svenska.", choices=("sv", "en"), example="en"),
+        Field("Lang", "choice", False, "Sidans språk; en engelsk sida med samma Slug som en svensk blir dess översättning på /en/<slug>/ och behöver Template: page_data.", choices=LANGUAGES, example="en"),
+        Field("Template", "choice", False, "Skriv page_data om sidan är på engelska eller hämtar uppgifter med <!-- infoga: … -->.", choices=(DATA_TEMPLATE,), example=DATA_TEMPLATE),
         Field("Order", "text", False, "Sorteringsordning i menyn, ett heltal; lägre visas först.", example="10"),
         _MODIFIED,
         _STATUS,

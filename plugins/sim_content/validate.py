@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .headers import read_header
-from .schema import CONTENT_DIRS, fields
+from .schema import (
+    CONTENT_DIRS, DATA_BLOCK_MARKER, DATA_BLOCKS, DATA_TEMPLATE, DEFAULT_LANG, TRANSLATED_URL_PREFIX, fields,
+)
 from .slugs import slugify
 from .timeutil import NonexistentLocalTime, parse_local, parse_local_datetime
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATA_BLOCK = re.compile(DATA_BLOCK_MARKER)
 # First path segments the site itself uses: a page slug there would shadow them.
 RESERVED_PAGE_SLUGS = frozenset({
     "nyheter", "utlysningar", "sok", "handbok", "anmalan", "feeds", "theme",
     "images", "pagefind", "utkast", "calls.json", "calls.ics", "sitemap.xml", "robots.txt",
+    TRANSLATED_URL_PREFIX,
 })
 URL_PATTERNS = {
     "news": "/nyheter/{slug}/",
@@ -129,7 +133,47 @@ def _check_file(f, author_names):
             found.append(error(entry.line, f"{field.name}: \"{entry.value}\" {problem}"))
     if f.kind == "call":
         found.extend(_check_call_period(f))
+    if f.kind == "page":
+        found.extend(_check_page_language_and_blocks(f))
     return found
+
+
+def _check_page_language_and_blocks(f):
+    """An English page and a page with data blocks need the data template; blocks must be known."""
+    found = []
+    template = f.header.get("template")
+    uses_data_template = template is not None and template.value == DATA_TEMPLATE
+    lang = f.header.get("lang")
+    if lang is not None and lang.value and lang.value != DEFAULT_LANG and not uses_data_template:
+        found.append(ContentError(f.shown, lang.line, (
+            f"Lang: \"{lang.value}\" kräver raden \"Template: {DATA_TEMPLATE}\" i huvudet – "
+            "annars märks sidan som svensk för skärmläsare och sökmotorer."
+        )))
+    for line, written, name in data_block_lines(f.path):
+        if name not in DATA_BLOCKS:
+            found.append(ContentError(f.shown, line, _sentence(
+                f"Okänt block \"{name}\"",
+                _did_you_mean(name, DATA_BLOCKS),
+                f"tillåtna block är {', '.join(DATA_BLOCKS)}.",
+            )))
+        elif written != f"<!-- infoga: {name} -->":
+            found.append(ContentError(f.shown, line, (
+                f"Skriv blocket exakt som \"<!-- infoga: {name} -->\" på en egen rad, annars fylls det inte i."
+            )))
+        elif not uses_data_template:
+            found.append(ContentError(f.shown, line, (
+                f"Blocket \"{name}\" fylls bara i med raden \"Template: {DATA_TEMPLATE}\" i huvudet – lägg till den."
+            )))
+    return found
+
+
+def data_block_lines(path):
+    """Yield (line number, stripped line, block name) for every data-block marker in a file."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _DATA_BLOCK.search(line)
+        if match:
+            yield number, line.strip(), match.group("name")
 
 
 def _check_value(kind, field, value, author_names):
@@ -208,6 +252,9 @@ def _check_unique_urls(files):
         if not slug:
             continue
         url = URL_PATTERNS[f.kind].format(slug=slug)
+        lang = f.header.get("lang")
+        if f.kind == "page" and lang is not None and lang.value and lang.value != DEFAULT_LANG:
+            url = f"/{TRANSLATED_URL_PREFIX}{url}"
         if url not in first_owner:
             first_owner[url] = f.shown
             continue

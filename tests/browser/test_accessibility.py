@@ -32,6 +32,11 @@ def page_paths(built_site, calls_by_state, thank_you_path, launch_post):
         "closed call": f"/utlysningar/{closed_call}/",
         "page": "/om-sim/",
         "accessibility statement": "/tillganglighet/",
+        "contact": "/kontakt/",
+        "personal data": "/personuppgifter/",
+        "easy-to-read": "/lattlast/",
+        "english page": "/en/om-sim/",
+        "english calls": "/en/calls/",
         "search": "/sok/",
         "404": "/den-har-sidan-finns-inte/",
         "form": "/anmalan/",
@@ -44,7 +49,8 @@ def page_paths(built_site, calls_by_state, thank_you_path, launch_post):
 
 PAGE_TYPES = [
     "home", "news list", "article", "category", "author", "calls list", "call", "closed call", "page",
-    "accessibility statement", "search", "404", "form", "call form", "thank-you", "handbook", "handbook page",
+    "accessibility statement", "contact", "personal data", "easy-to-read", "english page", "english calls",
+    "search", "404", "form", "call form", "thank-you", "handbook", "handbook page",
 ]
 
 

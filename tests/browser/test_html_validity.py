@@ -89,6 +89,9 @@ def test_every_built_and_formsvc_page_is_valid_html(java_path, built_site, site_
 
     html_files = list(checked.rglob("*.html"))
     assert len(html_files) > 30, f"suspiciously few pages to check: {len(html_files)}"
+    # The page types added with the contact blocks, the English section and Lättläst are among them.
+    for page_type in ("kontakt", "personuppgifter", "tillganglighet", "lattlast", "en/om-sim", "en/calls", "en/kontakt"):
+        assert (checked / "site" / page_type / "index.html").is_file(), page_type
     errors = validate_folder(checked)
     report = "\n".join(line.replace(str(checked), "") for line in errors)
     assert not errors, f"the Nu HTML checker found {len(errors)} errors in {len(html_files)} pages:\n{report}"

@@ -91,3 +91,24 @@ def test_other_pages_pass_through_untouched():
     page = SimpleNamespace(file=SimpleNamespace(src_uri="drift.md"))
     text = f"# Drift\n\n{field_reference.MARKER}\n"
     assert field_reference.on_page_markdown(text, page=page, config={}, files=[]) == text
+
+
+def test_data_blocks_table_lists_exactly_the_schemas_blocks(reference_page):
+    rows = reference_page.select("table[data-blocks] tbody tr")
+    assert [row["data-block"] for row in rows] == list(schema.DATA_BLOCKS)
+    for row in rows:
+        written, shown = cell_texts(row)
+        assert written == f"<!-- infoga: {row['data-block']} -->"
+        assert shown == schema.DATA_BLOCKS[row["data-block"]]
+
+
+def test_markup_in_a_data_block_is_escaped_not_rendered():
+    hostile = SimpleNamespace(
+        SCHEMA={}, CONTENT_DIRS={}, DATA_TEMPLATE="page_data",
+        DATA_BLOCKS={'x"><script>alert(1)</script>': "<img src=x onerror=alert(1)>"},
+    )
+    markdown = field_reference.field_reference_markdown(hostile)
+    soup = BeautifulSoup(markdown[markdown.index("<table"):], "html5lib")
+    assert soup.find("script") is None and soup.find("img") is None
+    row = soup.select_one("tbody tr")
+    assert cell_texts(row) == ['<!-- infoga: x"><script>alert(1)</script> -->', "<img src=x onerror=alert(1)>"]

@@ -152,3 +152,24 @@ def _state(call):
     now = datetime.fromisoformat(BUILD_NOW)
     opens, deadline = datetime.fromisoformat(call["opens"]), datetime.fromisoformat(call["deadline"])
     return "upcoming" if now < opens else ("open" if now < deadline else "closed")
+
+
+def test_translated_pages_and_contact_data_edits_equal_full_build(engine, site_copy, tmp_path):
+    """English pages (their own /en/ addresses, hreflang to a Swedish twin, a shared
+    list of English pages) and the contact data file re-render like a full build."""
+    content = site_copy / "content"
+    english = content / "sidor" / "en" / "om-sim.md"
+    append_sentence(english, "A sentence the preview must show.")
+    engine.update([english])
+    assert "A sentence the preview must show." in page_text(engine.output_path, "en/om-sim/index.html")
+    set_header(content / "sidor" / "en" / "insatsomraden.md", "Title", "Areas of support, renamed")
+    engine.update([content / "sidor" / "en" / "insatsomraden.md"])
+    assert "Areas of support, renamed" in page_text(engine.output_path, "en/calls/index.html")
+    assert_same_as_full_build(engine, site_copy, tmp_path, "English page edits")
+
+    contact = content / "kontakt.toml"
+    contact.write_text(contact.read_text(encoding="utf-8").replace("region@regionjh.se", "sim-preview@example.se"),
+                       encoding="utf-8")
+    engine.update([contact])
+    assert "sim-preview@example.se" in page_text(engine.output_path, "kontakt/index.html")
+    assert_same_as_full_build(engine, site_copy, tmp_path, "contact data edit")

@@ -55,9 +55,9 @@ def article_paths(pages):
 # --- every page -----------------------------------------------------------
 
 
-def test_every_page_is_swedish_with_a_working_skip_link(pages):
+def test_every_page_states_its_language_and_has_a_working_skip_link(pages):
     for name, page in pages.items():
-        assert page.html["lang"] == "sv", name
+        assert page.html["lang"] == ("en" if name.startswith("en/") else "sv"), name
         skip = page.find("a", class_="skip-link")
         assert skip is not None and skip["href"] == "#innehall", name
         assert page.find(id="innehall").name == "main", name
@@ -81,7 +81,7 @@ def test_every_page_has_canonical_open_graph_feed_and_favicon(pages):
         assert og["og:title"].strip() and og["og:description"].strip(), name
         assert og["og:type"] in {"website", "article"}, name
         assert og["og:url"] == canonical, name
-        assert og["og:locale"] == ("en_GB" if name == "in-english/index.html" else "sv_SE"), name
+        assert og["og:locale"] == ("en_GB" if name.startswith("en/") else "sv_SE"), name
         feed = page.find("link", rel="alternate", type="application/atom+xml")
         assert feed["href"] == "/feeds/nyheter.atom.xml", name
         assert page.find("link", rel="icon", type="image/svg+xml") is not None, name
@@ -240,9 +240,11 @@ def test_call_page_offers_sign_up_only_while_open(pages, calls):
             assert ("öppnar" if call["state"] == "upcoming" else "stängde") in notice.get_text()
 
 
-def test_english_page_marks_its_language(pages):
-    english = pages["in-english/index.html"].find("article")
-    assert english["lang"] == "en"
+def test_english_pages_mark_their_language(pages):
+    english = [name for name in pages if name.startswith("en/")]
+    assert "en/om-sim/index.html" in english and "in-english/index.html" not in pages
+    for name in english:
+        assert pages[name].find("article")["lang"] == "en", name
     assert pages["om-sim/index.html"].find("article").get("lang") is None
 
 
