@@ -15,6 +15,7 @@ if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
 from sim_content.settings_env import eu_funding_period  # noqa: E402
+from sim_content.manifest import SIGNUP_PATH  # noqa: E402,F401  (a setting: the form service's mount point)
 from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # noqa: E402  (lower case: not a setting)
 
 SITENAME = "SIM – Smart Industriell Modernisering"
@@ -127,8 +128,9 @@ TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 20
 RSS_FEED_SUMMARY_ONLY = True
 
-# Form service mount point; signup_url of a call is SIGNUP_URL formatted with its slug.
-SIGNUP_URL = "/anmalan/{slug}/"
+# Form service mount point, defined once in plugins/sim_content/manifest.py (the
+# manifest carries it to formsvc); signup_url of a call is SIGNUP_URL with its slug.
+SIGNUP_URL = SIGNUP_PATH + "{slug}/"
 FORMSVC_URL = os.environ.get("FORMSVC_URL", "")
 
 MARKDOWN = {

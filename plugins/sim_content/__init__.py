@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican import signals
 
 from .assets import AssetFingerprinter
+from .manifest import write_manifest
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
 from .site_context import collect_calls, mark_call, read_author_bios
 from .site_outputs import SiteFilesGenerator
@@ -95,8 +96,11 @@ def _date_undated_sitemap_entries(generators):
 
 
 def on_finalized(pelican):
-    """Write the fingerprinted copies of the assets the templates asked for."""
-    pelican.settings["SIM_ASSETS"].write_copies(pelican.output_path)
+    """Write the fingerprinted copies of the assets the templates asked for, and the
+    site manifest naming them (only now is the list of assets complete)."""
+    assets = pelican.settings["SIM_ASSETS"]
+    assets.write_copies(pelican.output_path)
+    write_manifest(Path(pelican.output_path), pelican.settings, assets.used)
 
 
 def add_generators(pelican):

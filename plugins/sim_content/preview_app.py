@@ -12,7 +12,9 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-FORMS_PREFIX = "/anmalan"
+from .manifest import SIGNUP_PATH
+
+FORMS_PREFIX = SIGNUP_PATH.rstrip("/")
 
 
 def static_site_app(output_dir, forms=None):
