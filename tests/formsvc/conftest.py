@@ -1,5 +1,5 @@
 """Fixtures for the form service: an app on a temporary data folder with a
-calls.json written here (one open, one upcoming, one closed call), relay
+calls.json and site.json written here (one open, one upcoming, one closed call), relay
 thread off and minimum fill time 0 unless a test says otherwise."""
 
 import os
@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from formsvc_helpers import write_calls  # noqa: E402
+from formsvc_helpers import write_calls, write_site_manifest  # noqa: E402
 
 from formsvc import create_app  # noqa: E402
 
@@ -30,6 +30,7 @@ def make_app(data_dir, monkeypatch):
             monkeypatch.delenv(name)
     monkeypatch.setenv("FORMSVC_DATA_DIR", str(data_dir))
     monkeypatch.setenv("CALLS_FILE", str(write_calls(data_dir / "calls.json")))
+    write_site_manifest(data_dir / "site.json")  # found next to CALLS_FILE
     monkeypatch.setenv("FORMSVC_MIN_FILL_SECONDS", "0")
     monkeypatch.setenv("FORMSVC_RELAY_THREAD", "0")
     monkeypatch.setenv("FORMSVC_RATE_LIMIT", "1000 per minute")

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +19,9 @@ import requests
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "formsvc"))
+from formsvc_helpers import write_site_manifest  # noqa: E402  (the manifest the site build writes)
+
 VENV_BIN = REPO / ".venv" / "bin"
 OPEN_CALL_SLUG = "provning-av-anmalan"
 SECRET_KEY = "reliability-tests-only-not-a-secret"
@@ -56,6 +60,8 @@ def service_environment(data_dir, **overrides):
     calls_file = data_dir / "calls.json"
     if not calls_file.exists():
         write_calls_file(calls_file)
+    if not (data_dir / "site.json").exists():
+        write_site_manifest(data_dir / "site.json")  # formsvc finds it next to CALLS_FILE
     env = {
         key: value
         for key, value in os.environ.items()

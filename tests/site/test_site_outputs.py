@@ -39,6 +39,50 @@ def test_built_manifest_names_the_sites_facts_and_published_assets(built_site, r
         assert (built_site / manifest["static_prefix"] / published).is_file(), published
 
 
+def test_formsvc_reads_the_manifest_the_build_wrote(built_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("CALLS_FILE", str(built_site / "calls.json"))
+    monkeypatch.setenv("FORMSVC_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("FORMSVC_SITE_MANIFEST", raising=False)
+    from formsvc import create_app
+
+    app = create_app({"TESTING": True})
+    written = json.loads((built_site / MANIFEST_NAME).read_text(encoding="utf-8"))
+    read = app.extensions["formsvc.site"].current()
+    assert (read.site_name, read.signup_path, list(read.areas), read.assets, read.contact) == (
+        written["site_name"], written["signup_path"], written["areas"], written["assets"], written["contact"])
+    # Every asset the form page links is a file the built site publishes.
+    page = app.test_client().get(SIGNUP_PATH).get_data(as_text=True)
+    linked = re.findall(r'(?:href|src)="(/theme/[^"]+)"', page)
+    assert any(href.startswith("/theme/css/site.") for href in linked)
+    for href in linked:
+        assert (built_site / href.lstrip("/")).is_file(), href
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("https://formular.test/", "https://formular.test"),
+    ("  http://127.0.0.1:5000  ", "http://127.0.0.1:5000"),
+    ("", ""),
+])
+def test_formsvc_url_is_normalised(raw, clean):
+    assert formsvc_url(raw) == clean
+
+
+@pytest.mark.parametrize("hostile", ["ftp://x.test", "x.test", "https://x.test/ 200\n/* evil 200", "https://a b"])
+def test_formsvc_url_rejects_values_that_could_break_the_rules_file(hostile):
+    with pytest.raises(SettingsError):
+        formsvc_url(hostile)
+
+
+def test_eu_funding_period_accepts_only_known_periods():
+    assert [eu_funding_period(v) for v in ("", " 2014-2020 ", "2021-2027")] == ["", "2014-2020", "2021-2027"]
+    with pytest.raises(SettingsError, match="2021-2027"):
+        eu_funding_period("2028-2034")
+
+
+def test_robots_names_the_sitemap():
+    assert robots_text("https://sim.test").splitlines()[-1] == "Sitemap: https://sim.test/sitemap.xml"
+
+
 def test_fingerprint_is_first_ten_hex_of_sha256(tmp_path):
     (tmp_path / "css").mkdir()
     (tmp_path / "css" / "site.css").write_bytes(b"body{color:#000}")
