@@ -9,7 +9,10 @@ exactly the stylesheet that site serves.
 """
 
 import json
+from pathlib import Path
 
+from .assets import fingerprinted_name
+from .contact import load_contact
 from .schema import AREAS, CATEGORIES
 
 MANIFEST_NAME = "site.json"
@@ -45,3 +48,15 @@ def manifest_json(settings, assets):
 def write_manifest(output_dir, settings, assets):
     """Write output/site.json; called once every template has asked for its assets."""
     (output_dir / MANIFEST_NAME).write_bytes(manifest_json(settings, assets))
+
+
+def checkout_manifest(pelicanconf_path):
+    """The manifest a local build of this checkout would write, made without
+    building: for tests and benchmarks that run formsvc on its own."""
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(pelicanconf_path))
+    settings["CONTACT"] = load_contact(settings["PATH"])
+    static = Path(settings["THEME"]) / "static"
+    files = (path.relative_to(static).as_posix() for path in static.rglob("*") if path.is_file())
+    return manifest_json(settings, {relative: fingerprinted_name(relative, static) for relative in files})

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from .headers import read_header
 from .schema import CONTENT_DIRS, fields
+from .manifest import SIGNUP_PATH
 from .slugs import slugify
 from .timeutil import NonexistentLocalTime, parse_local, parse_local_datetime
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments the site itself uses: a page slug there would shadow them.
 RESERVED_PAGE_SLUGS = frozenset({
-    "nyheter", "utlysningar", "sok", "handbok", "anmalan", "feeds", "theme",
+    "nyheter", "utlysningar", "sok", "handbok", SIGNUP_PATH.strip("/"), "feeds", "theme",
     "images", "pagefind", "utkast", "calls.json", "calls.ics", "sitemap.xml", "robots.txt",
 })
 URL_PATTERNS = {

@@ -61,19 +61,9 @@ def _built_manifest():
     plugins = str(REPO / "plugins")
     if plugins not in sys.path:
         sys.path.insert(0, plugins)
-    from pelican.settings import read_settings
-    from sim_content.assets import fingerprinted_name
-    from sim_content.contact import load_contact
-    from sim_content.manifest import manifest_json
+    from sim_content.manifest import checkout_manifest
 
-    settings = read_settings(str(REPO / "pelicanconf.py"))
-    settings["CONTACT"] = load_contact(REPO / "content")
-    static = REPO / "theme" / "static"
-    assets = {
-        relative: fingerprinted_name(relative, static)
-        for relative in (p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file())
-    }
-    return manifest_json(settings, assets).decode("utf-8")
+    return checkout_manifest(REPO / "pelicanconf.py").decode("utf-8")
 
 
 def form_tokens(client, path="/anmalan/"):
