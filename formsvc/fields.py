@@ -216,7 +216,7 @@ FIELDS = (
     ),
     SignupField(
         "phone", "Telefon", "Telefon", CONTACT, "tel", normalised(normalise_phone), autocomplete="tel",
-        hint="Till exempel 070-123 45 67.", cell_kind=PLAIN, plain_pattern=PHONE_PATTERN,
+        hint="Till exempel 070-123 45 67, eller +47 123 45 678 för ett utländskt nummer.", cell_kind=PLAIN, plain_pattern=PHONE_PATTERN,
     ),
     SignupField(
         "areas", "Intresseområden", "Intresseområden", NEEDS, "checkboxes",
