@@ -27,7 +27,7 @@ def create_app(test_config=None):
         FileSystemLoader(Path(__file__).parent / "templates"),
         FileSystemLoader(Path(app.config["REPO_DIR"]) / "theme" / "templates"),
     ])
-    app.context_processor(lambda: site_context(site.current()))
+    app.context_processor(lambda: site_context(site.current(), site.signup_path))
     app.extensions["formsvc.calls"] = CallCatalog(Path(app.config["CALLS_FILE"]))
 
     db.init_app(app)
@@ -39,12 +39,16 @@ def create_app(test_config=None):
     return app
 
 
-def site_context(manifest):
-    """What the shared layout (theme/templates/base.html) needs, as the deployed site has it."""
+def site_context(manifest, mounted_at):
+    """What the shared layout (theme/templates/base.html) needs, as the deployed site has it.
+
+    SIGNUP_PATH is where this process serves the form (fixed at start), so its
+    own links keep working if a newer manifest moves it before a restart.
+    """
     return {
         "SITENAME": manifest.site_name,
         "SITEURL": manifest.site_url,
-        "SIGNUP_PATH": manifest.signup_path,
+        "SIGNUP_PATH": mounted_at,
         "EU_FUNDING_PERIOD": manifest.eu_funding_period,
         "CONTACT": manifest.contact,
         "asset": manifest.asset,

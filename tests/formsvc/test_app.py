@@ -86,3 +86,14 @@ def test_sheet_backend_none_keeps_signups_in_the_database_only(make_app):
 def test_unknown_sheet_backend_fails_at_start(make_app):
     with pytest.raises(ValueError, match="unknown SHEET_BACKEND"):
         make_app(SHEET_BACKEND="gsheets-typo")
+
+
+def test_a_moved_signup_path_is_logged_once_and_needs_a_restart(make_app, data_dir, caplog):
+    client = make_app().test_client()
+    write_site_manifest(data_dir / "site.json", signup_path="/intresse/")
+    os.utime(data_dir / "site.json", ns=(2, 2))
+    for _ in range(3):
+        page = client.get("/anmalan/")  # routes are fixed when the app is made
+        assert page.status_code == 200 and 'href="/anmalan/"' in page.get_data(as_text=True)
+    assert client.get("/intresse/").status_code == 404
+    assert caplog.text.count("restart formsvc") == 1
