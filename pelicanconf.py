@@ -9,6 +9,7 @@ from pathlib import Path
 
 # The plugin is an installed package (`pip install -e .`, see pyproject.toml),
 # so its slug rules can be imported here, before Pelican loads plugins.
+from sim_content.manifest import SIGNUP_PATH  # noqa: F401  (a setting: the form service's mount point)
 from sim_content.schema import DATA_BLOCKS as data_blocks  # lower case: not a setting
 from sim_content.settings_env import eu_funding_period
 from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # lower case: not a setting
@@ -135,8 +136,9 @@ TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 20
 RSS_FEED_SUMMARY_ONLY = True
 
-# Form service mount point; signup_url of a call is SIGNUP_URL formatted with its slug.
-SIGNUP_URL = "/anmalan/{slug}/"
+# Form service mount point, defined once in plugins/sim_content/manifest.py (the
+# manifest carries it to formsvc); signup_url of a call is SIGNUP_URL with its slug.
+SIGNUP_URL = SIGNUP_PATH + "{slug}/"
 FORMSVC_URL = os.environ.get("FORMSVC_URL", "")
 
 MARKDOWN = {

@@ -55,6 +55,10 @@ def free_port():
 def start_service(data_dir, port, workers, synchronous):
     calls = data_dir / "calls.json"
     calls.write_text(json.dumps({"generated": datetime.now(timezone.utc).isoformat(), "calls": []}))
+    # formsvc starts only with the site manifest next to calls.json.
+    from sim_content.manifest import checkout_manifest
+
+    (data_dir / "site.json").write_bytes(checkout_manifest(REPO / "pelicanconf.py"))
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("FORMSVC_", "SHEET_", "SIM_"))}
     environment.update(

@@ -1,6 +1,5 @@
 """formsvc: the SIM sign-up service (Flask app factory, `formsvc:create_app()`)."""
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -10,6 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import cli, config, db, errors, relay, security, views
 from .calls import CallCatalog
+from .site_manifest import SiteManifest
 
 
 def create_app(test_config=None):
@@ -19,19 +19,15 @@ def create_app(test_config=None):
         app.config.update(test_config)
     logging.basicConfig(level=os.environ.get("FORMSVC_LOG_LEVEL", "INFO"))
 
-    theme_dir = Path(app.config["REPO_DIR"]) / "theme"
+    site = SiteManifest(Path(app.config["SITE_MANIFEST"]))
+    app.extensions["formsvc.site"] = site
+    app.config["SIGNUP_PATH"] = site.signup_path
+    app.config["SESSION_COOKIE_PATH"] = site.signup_path
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(Path(__file__).parent / "templates"),
-        FileSystemLoader(theme_dir / "templates"),
+        FileSystemLoader(Path(app.config["REPO_DIR"]) / "theme" / "templates"),
     ])
-    fingerprints = fingerprint_assets(theme_dir / "static")
-    siteurl = app.config["SITEURL"]
-    app.jinja_env.globals.update(
-        SITENAME="SIM – Smart Industriell Modernisering",
-        SITEURL=siteurl,
-        EU_FUNDING_PERIOD=app.config["EU_FUNDING_PERIOD"],
-        asset=lambda path: f"{siteurl}/theme/{fingerprints.get(path, path)}",
-    )
+    app.context_processor(lambda: site_context(site.current(), site.signup_path))
     app.extensions["formsvc.calls"] = CallCatalog(Path(app.config["CALLS_FILE"]))
 
     db.init_app(app)
@@ -39,17 +35,21 @@ def create_app(test_config=None):
     relay.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(views.bp)
+    app.register_blueprint(views.bp, url_prefix=site.signup_path.rstrip("/"))
     return app
 
 
-def fingerprint_assets(static_dir):
-    """{'css/site.css': 'css/site.<10 hex of sha256>.css', …}, the names the site build writes."""
-    names = {}
-    for path in sorted(Path(static_dir).rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(static_dir).as_posix()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-            stem, dot, suffix = relative.rpartition(".")
-            names[relative] = f"{stem}.{digest}.{suffix}" if dot else f"{relative}.{digest}"
-    return names
+def site_context(manifest, mounted_at):
+    """What the shared layout (theme/templates/base.html) needs, as the deployed site has it.
+
+    SIGNUP_PATH is where this process serves the form (fixed at start), so its
+    own links keep working if a newer manifest moves it before a restart.
+    """
+    return {
+        "SITENAME": manifest.site_name,
+        "SITEURL": manifest.site_url,
+        "SIGNUP_PATH": mounted_at,
+        "EU_FUNDING_PERIOD": manifest.eu_funding_period,
+        "CONTACT": manifest.contact,
+        "asset": manifest.asset,
+    }

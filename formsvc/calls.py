@@ -6,22 +6,18 @@ takes the general form down: a missing file means no calls, a broken one
 keeps the last good copy.
 """
 
-import json
-import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .watched import WatchedJson
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OPEN, UPCOMING, CLOSED = "open", "upcoming", "closed"
-MISSING = "missing"
 MONTHS_SV = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,37 +59,11 @@ def parse_calls(document):
     }
 
 
-class CallCatalog:
-    """calls.json, re-read when it changes on disk."""
+class CallCatalog(WatchedJson):
+    """calls.json, re-read when it changes on disk; no file means no calls."""
 
     def __init__(self, path):
-        self.path = path
-        self._calls = {}
-        self._loaded_mtime = None
-        self._lock = threading.Lock()
+        super().__init__(path, parse_calls, "calls file", when_missing={}, initial={})
 
     def get(self, slug):
-        return self._current().get(slug)
-
-    def _current(self):
-        try:
-            mtime = self.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            if self._loaded_mtime != MISSING:
-                log.warning("calls file %s not found; no call forms are available", self.path)
-            self._calls, self._loaded_mtime = {}, MISSING
-            return self._calls
-        if mtime != self._loaded_mtime:
-            with self._lock:
-                if mtime != self._loaded_mtime:
-                    self._reload(mtime)
-        return self._calls
-
-    def _reload(self, mtime):
-        try:
-            calls = parse_calls(json.loads(self.path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError) as error:
-            log.error("calls file %s is invalid (%s); keeping the previous calls", self.path, error)
-        else:
-            self._calls = calls
-        self._loaded_mtime = mtime
+        return self.current().get(slug)

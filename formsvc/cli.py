@@ -12,7 +12,6 @@ from flask.cli import with_appcontext
 from openpyxl import Workbook
 
 from . import db, relay, store
-from .cells import neutralise
 from .sinks import HEADERS, SheetBusy, SheetError, make_sink, sheet_row
 from .sinks.base import EMAIL_HEADER
 
@@ -58,9 +57,9 @@ def _summary(outcomes):
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; CSV goes to standard output without it.")
 def export_command(file_format, output):
-    """Export every stored sign-up with spreadsheet-safe cells."""
+    """Export every stored sign-up with spreadsheet-safe cells (as declared in fields.py)."""
     with _database() as connection:
-        rows = [[neutralise(value) for value in sheet_row(row).values()] for row in store.all_signups(connection)]
+        rows = [list(sheet_row(row).values()) for row in store.all_signups(connection)]
     if file_format == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output PATH")

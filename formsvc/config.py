@@ -30,6 +30,7 @@ def load(environ=os.environ):
     data_dir.mkdir(parents=True, exist_ok=True)
     rate_limit = environ.get("FORMSVC_RATE_LIMIT", "10 per minute").strip()
     secure_cookies = _flag(environ, "FORMSVC_SECURE_COOKIES", "1")
+    calls_file = Path(environ.get("CALLS_FILE") or repo_dir / "output" / "calls.json")
     return {
         "REPO_DIR": repo_dir,
         "DATA_DIR": data_dir,
@@ -42,9 +43,9 @@ def load(environ=os.environ):
         "GSHEETS_KEY": environ.get("FORMSVC_GSHEETS_KEY", ""),
         "GSHEETS_WORKSHEET": environ.get("FORMSVC_GSHEETS_WORKSHEET", ""),
         "SHEET_LOCK_TIMEOUT": _number(environ, "FORMSVC_SHEET_LOCK_TIMEOUT", 10.0),
-        "CALLS_FILE": Path(environ.get("CALLS_FILE") or repo_dir / "output" / "calls.json"),
-        "SITEURL": environ.get("SIM_SITEURL", "").rstrip("/"),
-        "EU_FUNDING_PERIOD": environ.get("SIM_EU_FUNDING_PERIOD", "").strip(),
+        "CALLS_FILE": calls_file,
+        # The site's facts (name, address, areas, assets, sign-up path) travel with calls.json.
+        "SITE_MANIFEST": Path(environ.get("FORMSVC_SITE_MANIFEST") or calls_file.parent / "site.json"),
         "RATE_LIMIT": rate_limit,
         "RATELIMIT_ENABLED": rate_limit.lower() not in ("", "0", "off"),
         "RATELIMIT_STORAGE_URI": environ.get("FORMSVC_RATELIMIT_STORAGE", "memory://"),
@@ -57,7 +58,7 @@ def load(environ=os.environ):
         "TRUSTED_PROXIES": _number(environ, "FORMSVC_TRUSTED_PROXIES", 1, int),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_NAME": "anmalan_session",
-        "SESSION_COOKIE_PATH": "/anmalan/",
+        # SESSION_COOKIE_PATH is the manifest's signup_path, set by create_app.
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 from flask import current_app, g
 
+from .fields import FIELDS
+
 BUSY_TIMEOUT_MS = 5000
 _per_thread = threading.local()
 _writer_locks = {}
@@ -153,10 +155,23 @@ def end_request(_error=None):
         connection.execute("ROLLBACK")
 
 
+def check_columns(connection):
+    """Refuse to run when a declared sign-up field has no column (fields.py and
+    MIGRATIONS disagree): every sign-up would otherwise fail to save."""
+    present = {row["name"] for row in connection.execute("PRAGMA table_info(submissions)")}
+    missing = [field.name for field in FIELDS if field.name not in present]
+    if missing:
+        raise RuntimeError(
+            f"sign-up field(s) {', '.join(missing)} declared in formsvc/fields.py have no column in "
+            "submissions: add a migration to MIGRATIONS in formsvc/db.py"
+        )
+
+
 def init_app(app):
     connection = connect(app.config["DATABASE"], app.config["SQLITE_SYNC"])
     try:
         migrate(connection)
+        check_columns(connection)
     finally:
         connection.close()
     app.teardown_appcontext(end_request)

@@ -1,20 +1,19 @@
 """Sign-ups in SQLite: save one together with its outbox entry, find, erase, purge."""
 
-import json
 import secrets
 import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
+
+from .fields import FIELDS
 
 # No 0/O, 1/I/L or U: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PATTERN = r"SIM-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
 REFERENCE_ATTEMPTS = 5
 
-FIELDS = (
-    "company", "org_number", "municipality", "employees", "industry",
-    "contact_name", "role", "email", "phone", "areas", "message",
-)
+# Database columns of the sign-up's answers, one per declared field.
+COLUMNS = tuple(field.name for field in FIELDS)
 
 
 def new_reference():
@@ -29,18 +28,17 @@ def save_signup(connection, answers, call=None, now=None):
     Raises sqlite3.OperationalError (locked, disk full…) with nothing stored.
     """
     received = now or datetime.now(timezone.utc)
-    values = {name: answers[name] for name in FIELDS}
-    values["areas"] = json.dumps(list(values["areas"]), ensure_ascii=False)
+    values = [field.column_value(answers[field.name]) for field in FIELDS]
     for _ in range(REFERENCE_ATTEMPTS):
         reference = new_reference()
         try:
             with connection.write_transaction():
                 connection.execute(
                     "INSERT INTO submissions (reference, received_at, call_slug, call_title, "
-                    + ", ".join(FIELDS) + ") VALUES (?, ?, ?, ?, "
-                    + ", ".join("?" * len(FIELDS)) + ")",
+                    + ", ".join(COLUMNS) + ") VALUES (?, ?, ?, ?, "
+                    + ", ".join("?" * len(COLUMNS)) + ")",
                     (reference, received.isoformat(timespec="microseconds"), call and call.slug,
-                     call and call.title, *values.values()),
+                     call and call.title, *values),
                 )
                 connection.execute(
                     "INSERT INTO outbox (reference, next_attempt_at) VALUES (?, ?)",

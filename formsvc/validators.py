@@ -1,4 +1,4 @@
-"""Check and normalise what people type: organisation numbers, phone numbers, e-mail.
+"""Check and normalise what people type: text, organisation numbers, phone numbers, e-mail.
 
 Each function returns the normalised value or raises InvalidValue with a
 Swedish message that says how to get it right.
@@ -18,6 +18,24 @@ THREE_DIGIT_PREFIXES = frozenset(
     "010 011 013 016 018 019 020 021 023 026 031 033 035 036 040 042 044 046 054 "
     "060 063 070 072 073 074 076 077 079 090".split()
 )
+
+
+# C0 controls, DEL, lone surrogates and the noncharacters U+FFFE/U+FFFF: none
+# belongs in a name or a message, and the last three break XML (the workbook).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def single_line(value):
+    """Collapse line breaks and tabs to spaces and drop other control characters."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", re.sub(r"[\t\r\n]+", " ", value)).strip()
+
+
+def multi_line(value):
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 class InvalidValue(ValueError):
@@ -70,10 +88,11 @@ def _group_subscriber_number(digits):
 def normalise_phone(raw):
     """Swedish numbers → national form with area code, e.g. '070-123 45 67',
     '08-12 34 56', '063-14 20 00', '0647-123 45'. Numbers from other countries
-    are kept in international form: '+47 12345678' → '+4712345678'.
+    keep their digit groups as typed, led by + and the country code:
+    '+47 123 45 678', '0047-12345678' → '+47 12345678'.
 
-    National form is what staff dial and read; it also never starts with a
-    character the spreadsheet neutraliser has to escape.
+    National form is what staff dial and read. Either form is declared PLAIN
+    in fields.py, so the staff sheet shows it without a neutralising apostrophe.
     """
     text = (raw or "").strip()
     if not text:
@@ -88,7 +107,7 @@ def normalise_phone(raw):
         if not digits.startswith("46"):
             if not 7 <= len(digits) <= 15:
                 raise InvalidValue("Ett utländskt nummer ska ha landsnummer och 7–15 siffror, till exempel +47 123 45 678")
-            return "+" + digits
+            return _international_as_typed(text)
         digits = "0" + digits[2:].removeprefix("0")  # "+46 (0)70…" is a common mix-up
     if not digits.startswith("0") or not 8 <= len(digits) <= 10 or digits.startswith("00"):
         raise InvalidValue(
@@ -101,6 +120,14 @@ def normalise_phone(raw):
     else:
         prefix_length = 4
     return f"{digits[:prefix_length]}-{_group_subscriber_number(digits[prefix_length:])}"
+
+
+def _international_as_typed(text):
+    """'+47 (123) 45-678' → '+47 123 45 678': the person's grouping, one space between groups."""
+    groups = re.findall(r"\d+", text)
+    if not text.startswith("+"):
+        groups[0] = groups[0][2:]  # the 00 that dials abroad
+    return "+" + " ".join(group for group in groups if group)
 
 
 def normalise_email(raw):

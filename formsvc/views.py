@@ -6,12 +6,13 @@ import sqlite3
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from . import relay, security, store
+from . import fields, relay, security, store
 from .calls import OPEN, UPCOMING, swedish_datetime
 from .db import get_db
 from .forms import SignupForm
 
-bp = Blueprint("signup", __name__, url_prefix="/anmalan")
+# Mounted at the site manifest's signup_path by create_app.
+bp = Blueprint("signup", __name__)
 log = logging.getLogger(__name__)
 
 SESSION_EXPIRED = (
@@ -50,7 +51,8 @@ def _signup(call):
         return _call_unavailable(call, status)
     # Only form fields: the service takes no files, and a file part named like
     # a text field must not reach the text filters.
-    form = SignupForm(formdata=request.form if request.method == "POST" else None)
+    form = SignupForm(formdata=request.form if request.method == "POST" else None,
+                      areas=current_app.extensions["formsvc.site"].current().areas)
     if request.method == "GET":
         return _render_form(form, call)
     if security.honeypot_filled(request.form):
@@ -79,6 +81,7 @@ def _render_form(form, call, notice=None, status=200):
     page = render_template(
         "signup_form.html",
         form=form,
+        sections=fields.sections(),
         call=call,
         notice=notice,
         deadline_text=call and swedish_datetime(call.deadline),

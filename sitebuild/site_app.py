@@ -12,9 +12,10 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from sim_content.manifest import SIGNUP_PATH
 from sitebuild.paths import ROOT
 
-FORMS_PREFIX = "/anmalan"
+FORMS_PREFIX = SIGNUP_PATH.rstrip("/")
 
 
 def static_site_app(output_dir, forms=None):

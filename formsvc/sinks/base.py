@@ -1,32 +1,10 @@
-"""What a spreadsheet sink is, and the row it receives for one sign-up."""
+"""What a spreadsheet sink is. The row it receives is sheet_row() of one
+sign-up: {header: cell text}, already safe to write as it is."""
 
-import json
-from datetime import datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-GENERAL_SIGNUP_TITLE = "Allmän intresseanmälan"
-REFERENCE_HEADER = "Referens"
-EMAIL_HEADER = "E-post"
-
-# Column title in the staff sheet → how to read it from a submissions row.
-HEADERS = {
-    "Referens": lambda row: row["reference"],
-    "Inkommen": lambda row: f"{datetime.fromisoformat(row['received_at']).astimezone(STOCKHOLM):%Y-%m-%d %H:%M}",
-    "Utlysning": lambda row: row["call_title"] or GENERAL_SIGNUP_TITLE,
-    "Företag": lambda row: row["company"],
-    "Organisationsnummer": lambda row: row["org_number"],
-    "Kommun": lambda row: row["municipality"],
-    "Antal anställda": lambda row: row["employees"],
-    "Bransch": lambda row: row["industry"],
-    "Kontaktperson": lambda row: row["contact_name"],
-    "Roll": lambda row: row["role"],
-    "E-post": lambda row: row["email"],
-    "Telefon": lambda row: row["phone"],
-    "Intresseområden": lambda row: ", ".join(json.loads(row["areas"])),
-    "Meddelande": lambda row: row["message"],
-}
+# The columns and the safe cell text of a row are declared in fields.py.
+from ..fields import EMAIL_HEADER, HEADERS, REFERENCE_HEADER, sheet_row  # noqa: F401
 
 
 def plan_columns(header_row, wanted):
@@ -47,11 +25,6 @@ def plan_columns(header_row, wanted):
             columns[header] = last
             additions.append((last, header))
     return columns, additions
-
-
-def sheet_row(submission):
-    """{header: text} for one submissions row, in header order."""
-    return {header: read(submission) for header, read in HEADERS.items()}
 
 
 class SheetBusy(Exception):

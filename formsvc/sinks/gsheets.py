@@ -1,7 +1,8 @@
 """A Google Sheets worksheet as the staff sheet (SHEET_BACKEND=gsheets).
 
 Same rules as the workbook: rows are appended by header name, a Referens
-already present is skipped, and text is neutralised. Values are sent with
+already present is skipped, and cells arrive made safe by sheet_row()
+(fields.py). Values are sent with
 valueInputOption RAW so Sheets stores them as typed and never parses a
 formula out of them (USER_ENTERED would).
 
@@ -12,7 +13,6 @@ spreadsheet's id from its address) and optionally FORMSVC_GSHEETS_WORKSHEET
 (a tab title; the first tab otherwise).
 """
 
-from ..cells import neutralise
 from .base import HEADERS, REFERENCE_HEADER, SheetError, plan_columns
 
 RAW = "RAW"
@@ -52,7 +52,7 @@ class GoogleSheetsSink:
                 continue
             line = [""] * width
             for header, value in row.items():
-                line[columns[header] - 1] = neutralise(value)
+                line[columns[header] - 1] = value
             lines.append(line)
             present.add(row[REFERENCE_HEADER])
             appended.append(row[REFERENCE_HEADER])

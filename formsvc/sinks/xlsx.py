@@ -14,7 +14,6 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from openpyxl import Workbook, load_workbook
 
-from ..cells import neutralise
 from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
 
 SHEET_TITLE = "Anmälningar"
@@ -45,8 +44,7 @@ class XlsxSink:
                 if row[REFERENCE_HEADER] in present:
                     continue  # an earlier attempt got this far: retry-safe
                 target_row += 1
-                for header, value in row.items():
-                    text = neutralise(value)
+                for header, text in row.items():  # safe cell text from sheet_row()
                     if text:
                         cell = sheet.cell(row=target_row, column=columns[header], value=text)
                         cell.data_type = "s"  # openpyxl would make "=…" a formula

@@ -4,12 +4,15 @@ Each module holds one idea; this file only wires them to Pelican's signals.
 """
 
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
 
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
+from .manifest import write_manifest
+from .previous_assets import keep_previous_assets
 from .site_context import collect_calls, mark_call, read_author_bios
 from .site_outputs import SiteFilesGenerator
 from .timeutil import build_now, date_sv
@@ -98,8 +101,14 @@ def _date_undated_sitemap_entries(generators):
 
 
 def on_finalized(pelican):
-    """Write the fingerprinted copies of the assets the templates asked for."""
-    pelican.settings["SIM_ASSETS"].write_copies(pelican.output_path)
+    """Write the fingerprinted copies of the assets the templates asked for, and the
+    site manifest naming them (only now is the list of assets complete)."""
+    assets = pelican.settings["SIM_ASSETS"]
+    assets.write_copies(pelican.output_path)
+    write_manifest(Path(pelican.output_path), pelican.settings, assets.used)
+    live_site = os.environ.get("SIM_KEEP_ASSETS_FROM", "")
+    if live_site and pelican.settings.get("PUBLISH_MODE"):
+        keep_previous_assets(pelican.output_path, live_site, assets.used)
 
 
 def add_generators(pelican):

@@ -1,4 +1,7 @@
-"""Files written next to the HTML: calls.json, calls.ics, robots.txt, favicon.ico and Netlify's _redirects."""
+"""Files written next to the HTML: calls.json, calls.ics, robots.txt, favicon.ico and Netlify's _redirects.
+
+The site manifest (site.json) is written later, by manifest.py, once every asset is known.
+"""
 
 import logging
 from pathlib import Path
@@ -9,9 +12,9 @@ from .settings_env import formsvc_url
 log = logging.getLogger(__name__)
 
 
-def redirects_text(formsvc):
-    """Return Netlify _redirects proxying /anmalan/* to the form service (200 = rewrite, same origin)."""
-    return f"/anmalan/*  {formsvc}/anmalan/:splat  200\n"
+def redirects_text(formsvc, signup_path):
+    """Return Netlify _redirects proxying <signup_path>* to the form service (200 = rewrite, same origin)."""
+    return f"{signup_path}*  {formsvc}{signup_path}:splat  200\n"
 
 
 def robots_text(siteurl):
@@ -40,10 +43,11 @@ class SiteFilesGenerator:
             self._write("favicon.ico", favicon.read_bytes())
         formsvc = formsvc_url(self.settings.get("FORMSVC_URL", ""))
         if formsvc:
-            self._write("_redirects", redirects_text(formsvc).encode("utf-8"))
+            self._write("_redirects", redirects_text(formsvc, self.settings["SIGNUP_PATH"]).encode("utf-8"))
         elif self.settings.get("PUBLISH_MODE"):
             log.warning(
-                "FORMSVC_URL is not set: no _redirects written, so /anmalan/ will 404 on Netlify."
+                "FORMSVC_URL is not set: no _redirects written, so %s will 404 on Netlify.",
+                self.settings["SIGNUP_PATH"],
             )
 
     def _write(self, name, data):

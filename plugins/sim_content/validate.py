@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .headers import read_header
+from .manifest import SIGNUP_PATH
 from .schema import (
     CONTENT_DIRS, DATA_BLOCK_MARKER, DATA_BLOCKS, DATA_TEMPLATE, DEFAULT_LANG, TRANSLATED_URL_PREFIX, fields,
 )
@@ -21,7 +22,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATA_BLOCK = re.compile(DATA_BLOCK_MARKER)
 # First path segments the site itself uses: a page slug there would shadow them.
 RESERVED_PAGE_SLUGS = frozenset({
-    "nyheter", "utlysningar", "sok", "handbok", "anmalan", "feeds", "theme",
+    "nyheter", "utlysningar", "sok", "handbok", SIGNUP_PATH.strip("/"), "feeds", "theme",
     "images", "pagefind", "utkast", "calls.json", "calls.ics", "sitemap.xml", "robots.txt",
     TRANSLATED_URL_PREFIX,
 })

@@ -1,5 +1,5 @@
 """Fixtures for the form service: an app on a temporary data folder with a
-calls.json written here (one open, one upcoming, one closed call), relay
+calls.json and site.json written here (one open, one upcoming, one closed call), relay
 thread off and minimum fill time 0 unless a test says otherwise."""
 
 import os
@@ -7,7 +7,7 @@ import os
 import pytest
 
 from formsvc import create_app
-from tests.formsvc.formsvc_helpers import write_calls
+from tests.formsvc.formsvc_helpers import write_calls, write_site_manifest
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def make_app(data_dir, monkeypatch):
             monkeypatch.delenv(name)
     monkeypatch.setenv("FORMSVC_DATA_DIR", str(data_dir))
     monkeypatch.setenv("CALLS_FILE", str(write_calls(data_dir / "calls.json")))
+    write_site_manifest(data_dir / "site.json")  # found next to CALLS_FILE
     monkeypatch.setenv("FORMSVC_MIN_FILL_SECONDS", "0")
     monkeypatch.setenv("FORMSVC_RELAY_THREAD", "0")
     monkeypatch.setenv("FORMSVC_RATE_LIMIT", "1000 per minute")

@@ -6,12 +6,15 @@ import json
 import re
 import sqlite3
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from formsvc import relay
+from formsvc import fields, relay
 
+REPO = Path(__file__).resolve().parents[2]
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OPEN_CALL = "oppen-utlysning"
 UPCOMING_CALL = "kommande-utlysning"
@@ -43,6 +46,21 @@ def write_calls(path, now=None):
     return path
 
 
+def write_site_manifest(path, **changes):
+    """Write the site.json a local build of this repo would write (made by the
+    site's own manifest code, so the two cannot disagree), with `changes` on top."""
+    document = dict(json.loads(_built_manifest()), **changes)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _built_manifest():
+    from sim_content.manifest import checkout_manifest
+
+    return checkout_manifest(REPO / "pelicanconf.py").decode("utf-8")
+
+
 def form_tokens(client, path="/anmalan/"):
     """GET the form and return its hidden fields (csrf_token, started, call)."""
     response = client.get(path)
@@ -72,6 +90,15 @@ def valid_answers(**overrides):
     }
     answers.update(overrides)
     return answers
+
+
+def stored_signup(reference, call_title=None, **changes):
+    """A submissions row as the store keeps it (valid answers, `changes` on top)."""
+    answers = valid_answers(**changes)
+    row = {"reference": reference, "received_at": "2026-11-25T11:00:00+00:00", "call_slug": None,
+           "call_title": call_title}
+    row.update((field.name, field.column_value(answers[field.name])) for field in fields.FIELDS)
+    return row
 
 
 def submit(client, path="/anmalan/", **overrides):

@@ -3,8 +3,9 @@ gspread's for the calls the sink makes (and accepts only RAW input)."""
 
 import pytest
 
-from formsvc.sinks import HEADERS, SheetError
+from formsvc.sinks import HEADERS, SheetError, sheet_row
 from formsvc.sinks.gsheets import GoogleSheetsSink
+from tests.formsvc.formsvc_helpers import stored_signup
 
 
 class InMemoryWorksheet:
@@ -40,10 +41,12 @@ def as_dicts(worksheet):
 
 def test_empty_sheet_gets_headers_and_neutralised_raw_row():
     worksheet = InMemoryWorksheet()
-    GoogleSheetsSink(worksheet).deliver(row("SIM-2222-2222", Företag="=IMPORTXML(\"x\")"))
+    signup = stored_signup("SIM-2222-2222", company="=IMPORTXML(\"x\")", phone="+358 40 123 4567")
+    GoogleSheetsSink(worksheet).deliver(sheet_row(signup))
     assert worksheet.table[0] == list(HEADERS)
     (line,) = as_dicts(worksheet)
     assert line["Företag"] == "'=IMPORTXML(\"x\")" and line["Referens"] == "SIM-2222-2222"
+    assert line["Telefon"] == "+358 40 123 4567"
 
 
 def test_staff_columns_are_kept_and_a_known_reference_is_skipped():

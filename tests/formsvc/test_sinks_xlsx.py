@@ -5,9 +5,9 @@ from filelock import FileLock
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 
-from formsvc.sinks import HEADERS, SheetBusy, SheetError
+from formsvc.sinks import HEADERS, SheetBusy, SheetError, sheet_row
 from formsvc.sinks.xlsx import XlsxSink
-from tests.formsvc.formsvc_helpers import sheet_rows
+from tests.formsvc.formsvc_helpers import sheet_rows, stored_signup
 
 
 def row(reference, **values):
@@ -23,12 +23,16 @@ def path(tmp_path):
 
 
 def test_new_workbook_gets_headers_and_text_cells(path):
-    XlsxSink(path).deliver(row("SIM-2222-2222", Företag="=1+2", Telefon="070-123 45 67"))
+    XlsxSink(path).deliver(sheet_row(stored_signup("SIM-2222-2222", company="=1+2", phone="+47 123 45 678",
+                                                   message="-3", call_title="+Utlysning")))
     sheet = load_workbook(path).worksheets[0]
     assert [cell.value for cell in sheet[1]] == list(HEADERS)
     (delivered,) = sheet_rows(path)
-    assert delivered["Företag"].value == "'=1+2"
-    assert delivered["Telefon"].value == "070-123 45 67"
+    # Free text from the public (and the communicator's call title) is neutralised...
+    assert [delivered[h].value for h in ("Företag", "Meddelande", "Utlysning")] == ["'=1+2", "'-3", "'+Utlysning"]
+    # ...a validated foreign phone number is written as it is, without an apostrophe.
+    assert delivered["Telefon"].value == "+47 123 45 678"
+    assert delivered["Organisationsnummer"].value == "556036-0793"
     assert {cell.data_type for cell in delivered.values()} == {"s"}
     assert oct(path.stat().st_mode & 0o777) == oct(0o640)
     assert sorted(p.name for p in path.parent.iterdir()) == ["anmalningar.xlsx", "anmalningar.xlsx.lock"]

@@ -18,7 +18,7 @@ def connection(tmp_path):
 
 def answers():
     data = valid_answers()
-    return {name: data[name] for name in store.FIELDS}
+    return {name: data[name] for name in store.COLUMNS}
 
 
 def test_save_writes_signup_and_outbox_entry_together(connection):

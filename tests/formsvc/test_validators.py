@@ -45,7 +45,10 @@ def test_luhn():
     ("08-123 456", "08-12 34 56"),
     ("063-14 20 00", "063-14 20 00"),
     ("0647 12345", "0647-123 45"),
-    ("+47 22 33 44 55", "+4722334455"),
+    # Foreign numbers keep the groups as typed, one space apart, led by +.
+    ("+47 22 33 44 55", "+47 22 33 44 55"),
+    ("0047-22334455", "+47 22334455"),
+    ("+358 (40) 123.4567", "+358 40 123 4567"),
 ])
 def test_phone_numbers_normalise(typed, normalised):
     assert normalise_phone(typed) == normalised

@@ -35,8 +35,12 @@ def test_form_has_the_contract_field_names_and_no_browser_validation(client):
     assert soup.find("a", href="/personuppgifter/")
 
 
-def test_call_form_carries_the_call_slug(client):
-    assert form_tokens(client, f"/anmalan/{OPEN_CALL}/")["call"] == OPEN_CALL
+def test_call_form_has_no_hidden_call_field_the_address_names_the_call(client):
+    # The slug in the address decides the call; a posted `call` field changes nothing.
+    assert set(form_tokens(client, f"/anmalan/{OPEN_CALL}/")) == {"csrf_token", "started"}
+    response = submit(client, f"/anmalan/{OPEN_CALL}/", call=CLOSED_CALL)
+    reference = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    assert query(client.application, "SELECT call_slug FROM submissions WHERE reference = ?", (reference,)) == [(OPEN_CALL,)]
 
 
 def test_valid_signup_reaches_database_and_sheet_exactly_once(app, client):

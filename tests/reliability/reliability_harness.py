@@ -17,6 +17,8 @@ import requests
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[2]
+from tests.formsvc.formsvc_helpers import write_site_manifest  # the manifest the site build writes
+
 VENV_BIN = REPO / ".venv" / "bin"
 OPEN_CALL_SLUG = "provning-av-anmalan"
 SECRET_KEY = "reliability-tests-only-not-a-secret"
@@ -55,6 +57,8 @@ def service_environment(data_dir, **overrides):
     calls_file = data_dir / "calls.json"
     if not calls_file.exists():
         write_calls_file(calls_file)
+    if not (data_dir / "site.json").exists():
+        write_site_manifest(data_dir / "site.json")  # formsvc finds it next to CALLS_FILE
     env = {
         key: value
         for key, value in os.environ.items()
