@@ -51,7 +51,7 @@ def _signup(call):
     # Only form fields: the service takes no files, and a file part named like
     # a text field must not reach the text filters.
     form = SignupForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD, which Flask answers like GET without the body
         return _render_form(form, call)
     if security.honeypot_filled(request.form):
         log.info("honeypot filled in; sign-up rejected")
