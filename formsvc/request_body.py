@@ -11,6 +11,8 @@ in-memory copy.
 
 import io
 import logging
+import socket
+import threading
 import time
 
 from flask import abort, current_app, g, request
@@ -25,31 +27,53 @@ class BodyTooSlow(Exception):
     pass
 
 
+class ClientGone(Exception):
+    pass
+
+
 def _read_bounded(environ, wanted, deadline):
     """Up to `wanted` bytes of wsgi.input, or BodyTooSlow when the deadline passes."""
     stream = environ["wsgi.input"]
-    # gunicorn hands over its socket: a timeout on it bounds each blocking read,
-    # the loop bounds the total (a byte every second would pass a per-read timeout).
+    # gunicorn's body reader loops until it has every byte asked for, so a
+    # timeout per socket read never fires while a byte arrives each second.
+    # At the deadline a timer shuts the socket for reading: the pending read
+    # returns at once and the 408 can still be written.
     sock = environ.get("gunicorn.socket")
+    watchdog = None
+    if sock is not None:
+        watchdog = threading.Timer(max(deadline - time.monotonic(), 0), _stop_reading, args=(sock,))
+        watchdog.daemon = True
+        watchdog.start()
     chunks, received = [], 0
     try:
         while received < wanted:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if time.monotonic() >= deadline:
                 raise BodyTooSlow
-            if sock is not None:
-                sock.settimeout(remaining)
             chunk = stream.read(min(READ_SIZE, wanted - received))
             if not chunk:
                 break
             chunks.append(chunk)
             received += len(chunk)
-    except TimeoutError:
-        raise BodyTooSlow from None
+    except BodyTooSlow:
+        raise
+    except Exception:
+        # The server's reader fails on a socket shut under it (or a client gone).
+        if time.monotonic() >= deadline:
+            raise BodyTooSlow from None
+        raise ClientGone from None
     finally:
-        if sock is not None:
-            sock.settimeout(None)
+        if watchdog is not None:
+            watchdog.cancel()
+    if received < wanted and time.monotonic() >= deadline:
+        raise BodyTooSlow
     return b"".join(chunks)
+
+
+def _stop_reading(sock):
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass  # already closed
 
 
 def read_body():
@@ -71,6 +95,9 @@ def read_body():
         log.info("request body not complete within %s s; answered 408", current_app.config["BODY_TIMEOUT"])
         g.close_connection = True
         abort(408)
+    except ClientGone:
+        g.close_connection = True
+        abort(400)
     if len(body) > limit:
         g.close_connection = True
         abort(413)
