@@ -25,6 +25,12 @@ Why these choices:
 * graceful_timeout: on SIGTERM (an upgrade or restart) workers finish the
   sign-ups they are storing before they exit; a sign-up is acknowledged only
   after its commit, so nothing acknowledged is lost even on SIGKILL.
+* keepalive 0: one request per connection. With keep-alive on, gunicorn
+  27's threaded worker now and then closed a reused connection without
+  answering (1–2 of ~65 back-to-back POSTs in tests/reliability's hostile
+  campaign, also on code without this project's changes). The proxy in front
+  keeps the visitor's own connection alive; a new loopback connection per
+  request costs well under a millisecond.
 * umask 077: anything a library creates (logs, temp files) is private.
 """
 
@@ -37,7 +43,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("FORMSVC_THREADS", "16"))
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
+keepalive = 0
 # The form needs a short request line and a handful of headers; a client
 # feeding endless header lines is cut off early.
 limit_request_line = 4094

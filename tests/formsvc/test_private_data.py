@@ -4,7 +4,6 @@ removed, and erase explains in Swedish what it could not do."""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -12,7 +11,7 @@ import textwrap
 import pytest
 
 from formsvc import db, relay, store
-from formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+from formsvc_helpers import deliver_all, sheet_rows, stored_references, submit
 
 
 @pytest.fixture

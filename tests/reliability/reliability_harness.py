@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
+PRODUCTION_CONFIG = REPO / "gunicorn.conf.py"
 OPEN_CALL_SLUG = "provning-av-anmalan"
 SECRET_KEY = "reliability-tests-only-not-a-secret"
 STARTUP_SECONDS = 30

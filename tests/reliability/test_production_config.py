@@ -7,13 +7,14 @@ import socket
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
+from openpyxl import load_workbook
 
-from reliability_harness import REPO, SignupClient, free_port, sign_up
-
-CONFIG_FILE = REPO / "gunicorn.conf.py"
+from reliability_harness import PRODUCTION_CONFIG as CONFIG_FILE
+from reliability_harness import SignupClient, free_port, sign_up
 SLOW_CLIENTS = 3
 VISITOR_BUDGET_SECONDS = 1.0
 
@@ -132,9 +133,6 @@ def stored_count(env):
 
 
 def sheet_has_rows(env, count):
-    from openpyxl import load_workbook
-    from pathlib import Path
-
     path = Path(env["SHEET_PATH"])
     if not path.exists():
         return False
