@@ -45,12 +45,14 @@ def test_forwarded_headers_from_a_stranger_are_dropped_before_the_app_sees_them(
 
     @app.get("/anmalan/__peer")
     def peer():
-        seen["remote"], seen["xff"] = request.remote_addr, request.headers.get("X-Forwarded-For")
+        seen["remote"], seen["scheme"], seen["host"] = request.remote_addr, request.scheme, request.host
+        seen["forwarded"] = sorted(name for name in request.headers.keys() if name.startswith("X-Forwarded"))
         return ""
 
-    app.test_client().get("/anmalan/__peer", headers={"X-Forwarded-For": "1.2.3.4"},
-                          environ_base={"REMOTE_ADDR": "192.0.2.8"})
-    assert seen == {"remote": "192.0.2.8", "xff": None}
+    app.test_client().get("/anmalan/__peer", environ_base={"REMOTE_ADDR": "192.0.2.8"}, headers={
+        "X-Forwarded-For": "1.2.3.4", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example",
+    })
+    assert seen == {"remote": "192.0.2.8", "scheme": "http", "host": "localhost", "forwarded": []}
 
 
 def test_a_misspelt_proxy_address_stops_the_app_with_an_example(make_app):
