@@ -55,7 +55,8 @@ def load(environ=os.environ):
                                   or f"sqlite://{(data_dir / 'ratelimit.sqlite3').resolve()}"),
         # The limit guards against abuse; a storage outage must not turn sign-ups away.
         "RATELIMIT_SWALLOW_ERRORS": True,
-        "PROXY_ADDRESSES": environ.get("FORMSVC_PROXY_ADDRESSES", "127.0.0.1,::1"),
+        # Nobody may say who the client is until the operator names the proxy.
+        "PROXY_ADDRESSES": environ.get("FORMSVC_PROXY_ADDRESSES", ""),
         "BODY_TIMEOUT": _number(environ, "FORMSVC_BODY_TIMEOUT", 10.0),
         "MIN_FILL_SECONDS": _number(environ, "FORMSVC_MIN_FILL_SECONDS", 3.0),
         "MAX_ATTEMPTS": _number(environ, "FORMSVC_MAX_ATTEMPTS", 8, int),

@@ -29,6 +29,14 @@ def test_a_direct_client_cannot_choose_its_rate_limit_key_with_x_forwarded_for(m
     assert len(stored_references(app)) == 3
 
 
+def test_by_default_no_peer_may_name_the_client_not_even_one_on_loopback(make_app):
+    app = make_app(FORMSVC_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    data = signup_data(client)
+    outcomes = [post_as(client, "127.0.0.1", f"198.51.100.{n}", data).status_code for n in range(6)]
+    assert outcomes == [303, 303, 303, 429, 429, 429]
+
+
 def test_our_own_proxy_names_the_client_and_each_client_has_its_own_budget(make_app):
     app = make_app(FORMSVC_RATE_LIMIT="2 per minute", FORMSVC_PROXY_ADDRESSES="10.0.0.0/8")
     client = app.test_client()

@@ -89,7 +89,7 @@ def test_body_over_64_kb_gets_a_swedish_413_and_nothing_is_stored(app, client):
 
 
 def test_posts_are_rate_limited_per_client_address_behind_one_proxy(make_app):
-    app = make_app(FORMSVC_RATE_LIMIT="2 per minute")
+    app = make_app(FORMSVC_RATE_LIMIT="2 per minute", FORMSVC_PROXY_ADDRESSES="127.0.0.1")
     client = app.test_client()
     forwarded = {"X-Forwarded-For": "203.0.113.7"}
     tokens = form_tokens(client)

@@ -100,6 +100,15 @@ def test_ten_per_minute_means_ten_across_all_workers(service_env, start_service)
     assert outcomes.count(303) == 10 and outcomes.count(429) == 20, outcomes
 
 
+def test_spoofed_x_forwarded_for_does_not_buy_a_fresh_budget(service_env, start_service):
+    """The attack from issue 15: 40 posts, each claiming another client address."""
+    env = dict(service_env, FORMSVC_RATE_LIMIT="10 per minute")
+    service = start_service(env, config_file=CONFIG_FILE)
+    outcomes = [SignupClient(service.base_url).submit(headers={"X-Forwarded-For": f"198.51.100.{number}"})[0]
+                for number in range(40)]
+    assert outcomes.count(303) == 10 and outcomes.count(429) == 30, outcomes
+
+
 def test_a_chunked_body_over_64_kb_gets_413_from_the_real_server(service_env, start_service):
     service = start_service(service_env, config_file=CONFIG_FILE)
     visitor = SignupClient(service.base_url)
