@@ -108,7 +108,10 @@ def _writer_turn(path):
 def connect(path, synchronous="FULL"):
     """Open a connection configured the way every part of formsvc needs it."""
     if str(path) != ":memory:":
-        create_private_file(path)  # SQLite would create it (and its -wal, -shm) world-readable
+        try:
+            create_private_file(path)  # SQLite would create it (and its -wal, -shm) world-readable
+        except OSError:
+            pass  # folder missing or unwritable: sqlite3 raises its OperationalError (→ 503) below
     connection = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=Connection
     )
