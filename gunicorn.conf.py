@@ -28,7 +28,8 @@ Why these choices:
 * keepalive 0: one request per connection. With keep-alive on, gunicorn
   27's threaded worker now and then closed a reused connection without
   answering (1–2 of ~65 back-to-back POSTs in tests/reliability's hostile
-  campaign, also on code without this project's changes). The proxy in front
+  campaign, also on code without this project's changes; gthread keep-alive
+  races are a known class, gunicorn issues 1698, 2288, 3038). The proxy in front
   keeps the visitor's own connection alive; a new loopback connection per
   request costs well under a millisecond.
 * umask 077: anything a library creates (logs, temp files) is private.
