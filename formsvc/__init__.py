@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import cli, config, db, errors, relay, security, views
+from . import cli, config, db, errors, relay, request_body, security, views
 from .calls import CallCatalog
 from .site_manifest import SiteManifest
 
@@ -32,6 +32,7 @@ def create_app(test_config=None):
 
     db.init_app(app)
     security.init_app(app)
+    request_body.init_app(app)
     relay.init_app(app)
     cli.init_app(app)
     errors.init_app(app)

@@ -94,21 +94,36 @@ def erase_command(references, email):
         raise click.UsageError("give --reference R or --email E")
     sink = make_sink(current_app.config)
     wanted = list(references)
+    sheet_problem = None
     with _database() as connection:
         if email:
             wanted += store.references_for_email(connection, email)
-            wanted += sink.references_matching(EMAIL_HEADER, email)
+            try:
+                wanted += sink.references_matching(EMAIL_HEADER, email)
+            except (SheetBusy, SheetError) as problem:
+                sheet_problem = problem  # the database part still goes ahead
         wanted = list(dict.fromkeys(wanted))
         from_database = store.erase(connection, wanted)
+        _forget_deleted(connection)
     click.echo(f"database: removed {len(from_database)} sign-up(s) {' '.join(from_database)}".rstrip())
-    try:
-        from_sheet = sink.remove(wanted)
-    except (SheetBusy, SheetError) as problem:
-        again = " ".join(f"--reference {reference}" for reference in wanted)
+    if sheet_problem is None:
+        try:
+            from_sheet = sink.remove(wanted)
+        except (SheetBusy, SheetError) as problem:
+            sheet_problem = problem
+    if sheet_problem is not None:
+        again = " ".join([f"--reference {reference}" for reference in wanted] + ([f"--email {email}"] if email else []))
         raise click.ClickException(
-            f"workbook not changed ({problem}); run `flask --app formsvc erase {again}` again later"
-        ) from None
+            f"Arbetsboken ändrades inte: {getattr(sheet_problem, 'swedish', sheet_problem)}. "
+            f"Kör sedan `flask --app formsvc erase {again}` igen."
+        )
     click.echo(f"workbook: removed {len(from_sheet)} row(s) {' '.join(from_sheet)}".rstrip())
+
+
+def _forget_deleted(connection):
+    if not db.forget_deleted(connection):
+        click.echo("warning: another process is reading the database, so erased rows stay in its "
+                   "write-ahead log until the next checkpoint; run the command again in a minute")
 
 
 @click.command("purge")
@@ -118,6 +133,7 @@ def purge_command(days):
     """Delete sign-ups older than DAYS from the database (the workbook is staff's to keep)."""
     with _database() as connection:
         removed = store.purge_older_than(connection, days)
+        _forget_deleted(connection)
     click.echo(f"database: purged {len(removed)} sign-up(s) older than {days} days")
 
 

@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .files import create_private_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_REPO_DIR = PACKAGE_DIR.parent
 SECRET_KEY_FILE = "secret_key"
@@ -27,7 +29,7 @@ def load(environ=os.environ):
     """Build the Flask config mapping from the process environment."""
     repo_dir = Path(environ.get("FORMSVC_REPO_DIR") or DEFAULT_REPO_DIR)
     data_dir = Path(environ.get("FORMSVC_DATA_DIR") or repo_dir / "var")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    create_private_dir(data_dir)
     rate_limit = environ.get("FORMSVC_RATE_LIMIT", "10 per minute").strip()
     secure_cookies = _flag(environ, "FORMSVC_SECURE_COOKIES", "1")
     calls_file = Path(environ.get("CALLS_FILE") or repo_dir / "output" / "calls.json")
@@ -48,7 +50,15 @@ def load(environ=os.environ):
         "SITE_MANIFEST": Path(environ.get("FORMSVC_SITE_MANIFEST") or calls_file.parent / "site.json"),
         "RATE_LIMIT": rate_limit,
         "RATELIMIT_ENABLED": rate_limit.lower() not in ("", "0", "off"),
-        "RATELIMIT_STORAGE_URI": environ.get("FORMSVC_RATELIMIT_STORAGE", "memory://"),
+        # Shared by every worker on this host without another server to run
+        # (formsvc/ratelimit_sqlite.py); a Redis URL when the operator has one.
+        "RATELIMIT_STORAGE_URI": (environ.get("FORMSVC_RATELIMIT_STORAGE", "").strip()
+                                  or f"sqlite://{(data_dir / 'ratelimit.sqlite3').resolve()}"),
+        # The limit guards against abuse; a storage outage must not turn sign-ups away.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Nobody may say who the client is until the operator names the proxy.
+        "PROXY_ADDRESSES": environ.get("FORMSVC_PROXY_ADDRESSES", ""),
+        "BODY_TIMEOUT": _number(environ, "FORMSVC_BODY_TIMEOUT", 10.0),
         "MIN_FILL_SECONDS": _number(environ, "FORMSVC_MIN_FILL_SECONDS", 3.0),
         "MAX_ATTEMPTS": _number(environ, "FORMSVC_MAX_ATTEMPTS", 8, int),
         "RELAY_INTERVAL": _number(environ, "FORMSVC_RELAY_INTERVAL", 5.0),

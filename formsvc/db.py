@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from flask import current_app, g
 
 from .fields import FIELDS
+from .files import create_private_file
 
 BUSY_TIMEOUT_MS = 5000
 _per_thread = threading.local()
@@ -107,6 +108,11 @@ def _writer_turn(path):
 
 def connect(path, synchronous="FULL"):
     """Open a connection configured the way every part of formsvc needs it."""
+    if str(path) != ":memory:":
+        try:
+            create_private_file(path)  # SQLite would create it (and its -wal, -shm) world-readable
+        except OSError:
+            pass  # folder missing or unwritable: sqlite3 raises its OperationalError (→ 503) below
     connection = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=Connection
     )
@@ -117,7 +123,21 @@ def connect(path, synchronous="FULL"):
         raise ValueError(f"FORMSVC_SQLITE_SYNC must be one of {SYNCHRONOUS_MODES}, not {synchronous!r}")
     connection.execute(f"PRAGMA synchronous = {synchronous}")
     connection.execute("PRAGMA foreign_keys = ON")
+    # Deleted rows are overwritten with zeros rather than left in free pages.
+    connection.execute("PRAGMA secure_delete = ON")
     return connection
+
+
+def forget_deleted(connection):
+    """After an erase or purge: copy the WAL into the database and empty it.
+
+    secure_delete zeroes the deleted rows in the pages it writes, but those
+    pages go to the WAL; the database file and older WAL frames still hold
+    the rows until a checkpoint. Returns True when the WAL was emptied, False
+    when a reader kept it (the next checkpoint finishes the job).
+    """
+    busy, _log_frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
 
 
 def migrate(connection):

@@ -17,6 +17,10 @@ PAGES = {
     405: ("Det går inte att göra så här", (
         "Sidan tar inte emot den sortens förfrågan. Öppna formuläret och skicka det med knappen.",
     )),
+    408: ("Det tog för lång tid att ta emot formuläret", (
+        "Anslutningen var för långsam, så ingenting har sparats.",
+        "Gå tillbaka till formuläret och skicka igen, gärna när du har bättre uppkoppling.",
+    )),
     413: ("Det du skickade var för stort", (
         "Formuläret tar emot högst 64 kB. Korta meddelandet och skicka igen.",
     )),

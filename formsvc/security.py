@@ -1,54 +1,61 @@
 """Abuse protection and HTTP hardening for every formsvc response.
 
 CSRF itself comes from Flask-WTF's FlaskForm (see forms.py); this module adds
-the bot traps (honeypot field, signed minimum fill time), the per-IP rate
-limit on POST, proxy awareness and the security headers.
+the bot traps (honeypot field, signed minimum fill time bound to the
+visitor's session), the per-client rate limit on POST, which peers may say
+who the client is, and the security headers.
 """
 
+import ipaddress
+import secrets
 import time
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import ratelimit_sqlite  # noqa: F401  registers the sqlite:// limits storage
+from .site_headers import shared_site_headers
+
 HONEYPOT_FIELD = "website"
 STARTED_SALT = "formsvc-started"
+FILL_NONCE_KEY = "fill_nonce"
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "; ".join((
-        "default-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "object-src 'none'",
-    )),
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    # Form pages carry a CSRF token and thank-you pages a reference: never cache.
-    "Cache-Control": "no-store",
-}
+# formsvc's own policy: its pages need less than the static site's (no WASM search).
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+))
 
 
 def _started_serializer():
     return URLSafeSerializer(current_app.secret_key, salt=STARTED_SALT)
 
 
-def issue_started_token():
-    """A signed 'the form was shown at' time for the hidden `started` field."""
-    return _started_serializer().dumps(time.time())
+def issue_started_token(shown_at=None):
+    """A signed 'the form was shown at' time for the hidden `started` field.
+
+    The token names a random value kept in this visitor's session, so it is
+    worth nothing to another session: a bot cannot fetch one token and reuse
+    it for any number of fresh sessions.
+    """
+    nonce = session.setdefault(FILL_NONCE_KEY, secrets.token_urlsafe(12))
+    return _started_serializer().dumps([time.time() if shown_at is None else shown_at, nonce])
 
 
 def filled_too_fast(token):
-    """True when the token is missing, forged, or younger than the minimum fill time."""
+    """True when the token is missing, forged, from another session, or younger
+    than the minimum fill time."""
     try:
-        shown_at = float(_started_serializer().loads(token or ""))
+        shown_at, nonce = _started_serializer().loads(token or "")
+        shown_at = float(shown_at)
     except (BadData, TypeError, ValueError):
+        return True
+    if not secrets.compare_digest(str(nonce), str(session.get(FILL_NONCE_KEY, ""))):
         return True
     return time.time() - shown_at < current_app.config["MIN_FILL_SECONDS"]
 
@@ -58,10 +65,51 @@ def honeypot_filled(form_data):
     return bool(form_data.get(HONEYPOT_FIELD, "").strip())
 
 
-def _add_security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+def parse_networks(text):
+    """'127.0.0.1, 10.0.0.0/8' → ip networks; a bad entry stops the app at start."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"FORMSVC_PROXY_ADDRESSES: {entry!r} is not an IP address or network "
+                "(write e.g. 127.0.0.1,::1 or 10.0.0.0/8)"
+            ) from None
+    return networks
+
+
+class TrustedProxyFix:
+    """ProxyFix, but only for connections from a configured proxy address.
+
+    X-Forwarded-For is written by whoever sends the request. Trusting it from
+    any peer lets a client that connects directly choose its own rate-limit
+    key; only our own reverse proxy may tell us who the client is.
+    """
+
+    def __init__(self, wsgi_app, hops, networks):
+        self.direct = wsgi_app
+        self.proxied = ProxyFix(wsgi_app, x_for=hops)
+        self.networks = networks
+
+    def _from_proxy(self, peer):
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        if self._from_proxy(environ.get("REMOTE_ADDR", "")):
+            return self.proxied(environ, start_response)
+        # Headers a proxy would set mean nothing from anyone else.
+        for name in [key for key in environ if key.startswith("HTTP_X_FORWARDED_")]:
+            del environ[name]
+        return self.direct(environ, start_response)
+
+
+def client_address():
+    return request.remote_addr or "unknown"
 
 
 def _not_a_post():
@@ -71,13 +119,25 @@ def _not_a_post():
 def init_app(app):
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:
-        # Behind Netlify (one hop) the client address is the last X-Forwarded-For entry.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, proxies, parse_networks(app.config["PROXY_ADDRESSES"]))
     Limiter(
-        get_remote_address,
+        client_address,
         app=app,
         application_limits=[lambda: current_app.config["RATE_LIMIT"]],
         application_limits_exempt_when=_not_a_post,
         headers_enabled=False,
     )
-    app.after_request(_add_security_headers)
+    headers = {
+        **shared_site_headers(app.config["REPO_DIR"] / "netlify.toml"),
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        # Form pages carry a CSRF token and thank-you pages a reference: never cache.
+        "Cache-Control": "no-store",
+    }
+
+    def add_security_headers(response):
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.after_request(add_security_headers)
+    app.extensions["formsvc.security_headers"] = headers

@@ -53,7 +53,7 @@ def _signup(call):
     # a text field must not reach the text filters.
     form = SignupForm(formdata=request.form if request.method == "POST" else None,
                       areas=current_app.extensions["formsvc.site"].current().areas)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD, which Flask answers like GET without the body
         return _render_form(form, call)
     if security.honeypot_filled(request.form):
         log.info("honeypot filled in; sign-up rejected")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh machine (venv, pinned packages,
-# Debian's Chromium and a Java runtime for the HTML checker), then runs pytest.
+# Debian's Chromium, a Java runtime for the HTML checker and redis-server), then runs pytest.
 # Extra arguments go to pytest, e.g. `bash tests/run.sh tests/formsvc -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# The Redis rate-limit test starts its own redis-server (fails under CI=true when missing).
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} with apt-get"

@@ -5,6 +5,8 @@ is written to a temporary file that replaces the workbook in one rename, so
 a crash leaves either the old or the new file, never half of one.
 """
 
+import fcntl
+import glob
 import logging
 import os
 import tempfile
@@ -18,14 +20,31 @@ from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
 
 SHEET_TITLE = "Anmälningar"
 NEW_WORKBOOK_MODE = 0o640
+LOCK_FILE_MODE = 0o600
 
 log = logging.getLogger(__name__)
+
+
+class WorkbookInUse(SheetBusy):
+    """Staff have the workbook open in an office program; `swedish` tells them what to do."""
+
+    def __init__(self, path, evidence, evidence_sv):
+        self.path, self.evidence_sv = Path(path), evidence_sv
+        super().__init__(f"the workbook is open in an office program ({evidence})")
+
+    @property
+    def swedish(self):
+        return (
+            f"arbetsboken {self.path} är öppen i ett kalkylprogram ({self.evidence_sv}). "
+            "Be den som har den öppen att spara och stänga den. Har ingen den öppen finns en låsfil kvar "
+            "efter ett program som kraschade: ta bort den"
+        )
 
 
 class XlsxSink:
     def __init__(self, path, lock_timeout=10.0):
         self.path = Path(path)
-        self.lock = FileLock(f"{self.path}.lock", timeout=lock_timeout)
+        self.lock = FileLock(f"{self.path}.lock", timeout=lock_timeout, mode=LOCK_FILE_MODE)
 
     def deliver(self, row):
         self.deliver_many([row])
@@ -85,37 +104,70 @@ class XlsxSink:
         columns = self._columns(sheet)
         if header not in columns or REFERENCE_HEADER not in columns:
             return []
-        wanted = value.strip().casefold()
+        # formsvc wrote "=x@example.se" as "'=x@example.se": match either spelling.
+        wanted = {value.strip().casefold(), neutralise(value.strip()).casefold()}
         return [
             row[columns[REFERENCE_HEADER] - 1]
             for row in sheet.iter_rows(min_row=2, values_only=True)
-            if str(row[columns[header] - 1] or "").strip().casefold() == wanted
+            if str(row[columns[header] - 1] or "").strip().casefold() in wanted
         ]
 
     # -- helpers ---------------------------------------------------------
 
     @contextmanager
     def _locked(self):
-        office_lock = self._office_lock_file()
-        if office_lock:
-            raise SheetBusy(f"the workbook is open in an office program ({office_lock.name})")
+        self._refuse_if_open_in_office()
         try:
             self.lock.acquire()
         except Timeout:
             raise SheetBusy(f"timed out waiting for {self.lock.lock_file}") from None
         try:
+            self._remove_orphaned_temp_files()
             yield
         finally:
             self.lock.release()
 
-    def _office_lock_file(self):
+    def _refuse_if_open_in_office(self):
         """Excel and LibreOffice save over the whole file when staff press save,
-        which would undo rows appended meanwhile; wait while they have it open."""
+        which would undo rows appended meanwhile; wait while they have it open.
+
+        What can be seen from here: the owner files both programs put next to
+        the workbook (Excel `~$name`, LibreOffice `.~lock.name#`), and a POSIX
+        lock on the file itself (LibreOffice on Linux; Samba maps a Windows
+        client's byte-range locks to these). Excel's Windows share modes on a
+        network drive are invisible to this server, which is why the owner
+        file counts on its own.
+        """
         for name in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
             candidate = self.path.with_name(name)
             if candidate.exists():
-                return candidate
-        return None
+                raise WorkbookInUse(self.path, candidate.name, f"låsfilen {candidate} finns")
+        if self._locked_by_another_process():
+            raise WorkbookInUse(self.path, "a file lock held by another process",
+                                "ett annat program har låst filen")
+
+    def _locked_by_another_process(self):
+        try:
+            descriptor = os.open(self.path, os.O_RDWR)
+        except OSError:
+            return False  # missing or unwritable: loading or saving reports that properly
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        else:
+            fcntl.lockf(descriptor, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(descriptor)
+
+    def _remove_orphaned_temp_files(self):
+        """Every save runs under the lock we now hold, so any temp copy still
+        here was left by a save that was killed: it holds personal data, remove it."""
+        pattern = os.path.join(glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp")
+        for orphan in glob.glob(pattern):
+            log.warning("removing %s, left behind by a save that was interrupted", orphan)
+            Path(orphan).unlink(missing_ok=True)
 
     def _load(self):
         try:

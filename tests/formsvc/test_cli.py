@@ -101,7 +101,8 @@ def test_erase_while_the_workbook_is_open_says_how_to_finish(app, client):
     result = app.test_cli_runner().invoke(args=["erase", "--reference", reference])
     assert result.exit_code == 1
     assert f"database: removed 1 sign-up(s) {reference}" in result.output
-    assert f"erase --reference {reference}` again later" in result.output
+    assert "Arbetsboken ändrades inte" in result.output and "~$anmalningar.xlsx" in result.output
+    assert f"erase --reference {reference}` igen" in result.output
     office_lock.unlink()
     assert f"workbook: removed 1 row(s) {reference}" in run(app, "erase", "--reference", reference)
     assert sheet_rows(app.config["SHEET_PATH"]) == []

@@ -1,10 +1,17 @@
 import time
+import tomllib
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from itsdangerous import URLSafeSerializer
 
 from formsvc import security
+from formsvc.site_headers import shared_site_headers
 from tests.formsvc.formsvc_helpers import CLOSED_CALL, form_tokens, stored_references, submit, valid_answers
+
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def soup(response):
@@ -52,8 +59,26 @@ def test_too_fast_or_forged_start_token_asks_to_resend_and_stores_nothing(make_a
     assert stored_references(app) == []
 
     # Someone who took ten seconds is let through.
-    serializer = URLSafeSerializer(app.secret_key, salt=security.STARTED_SALT)
-    assert submit(client, started=serializer.dumps(time.time() - 10)).status_code == 303
+    assert submit(client, started=started_token(app, client, time.time() - 10)).status_code == 303
+
+
+def started_token(app, client, shown_at):
+    """A fill-time token as the form would have issued it to `client` at `shown_at`."""
+    form_tokens(client)
+    with client.session_transaction("/anmalan/") as session:
+        nonce = session[security.FILL_NONCE_KEY]
+    return URLSafeSerializer(app.secret_key, salt=security.STARTED_SALT).dumps([shown_at, nonce])
+
+
+def test_a_fill_time_token_is_worth_nothing_in_another_session(make_app):
+    app = make_app(FORMSVC_MIN_FILL_SECONDS=3)
+    owner = app.test_client()
+    old_enough = started_token(app, owner, time.time() - 60)
+    # A bot that saved one token and replays it from fresh sessions is asked to resend each time.
+    for _ in range(5):
+        assert submit(app.test_client(), started=old_enough).status_code == 400
+    assert stored_references(app) == []
+    assert submit(owner, started=old_enough).status_code == 303
 
 
 def test_body_over_64_kb_gets_a_swedish_413_and_nothing_is_stored(app, client):
@@ -64,7 +89,7 @@ def test_body_over_64_kb_gets_a_swedish_413_and_nothing_is_stored(app, client):
 
 
 def test_posts_are_rate_limited_per_client_address_behind_one_proxy(make_app):
-    app = make_app(FORMSVC_RATE_LIMIT="2 per minute")
+    app = make_app(FORMSVC_RATE_LIMIT="2 per minute", FORMSVC_PROXY_ADDRESSES="127.0.0.1")
     client = app.test_client()
     forwarded = {"X-Forwarded-For": "203.0.113.7"}
     tokens = form_tokens(client)
@@ -91,10 +116,33 @@ def test_security_headers_on_every_kind_of_response(app, client):
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "form-action 'self'" in csp and "base-uri 'self'" in csp and "unsafe-inline" not in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "same-origin"
-        assert "max-age=" in response.headers["Strict-Transport-Security"]
-        assert "camera=()" in response.headers["Permissions-Policy"]
         assert response.headers["Cache-Control"] == "no-store"
+        # The static site's rule for every path (netlify.toml) applies to the proxied form too.
+        for name, value in site_wide_headers().items():
+            if name not in ("Content-Security-Policy", "Cache-Control"):
+                assert response.headers[name] == value, name
+
+
+def site_wide_headers():
+    rules = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))["headers"]
+    (site_wide,) = [rule["values"] for rule in rules if rule["for"] == "/*"]
+    return {name: " ".join(value.split()) for name, value in site_wide.items()}
+
+
+def test_hsts_frame_and_opener_headers_are_the_static_sites(client):
+    response = client.get("/anmalan/")
+    site = site_wide_headers()
+    for name in ("Strict-Transport-Security", "X-Frame-Options", "Cross-Origin-Opener-Policy",
+                 "Referrer-Policy", "Permissions-Policy", "X-Content-Type-Options"):
+        assert response.headers[name] == site[name], name
+
+
+def test_a_missing_netlify_toml_stops_the_app_with_the_file_named(tmp_path):
+    with pytest.raises(RuntimeError, match="netlify.toml"):
+        shared_site_headers(tmp_path / "netlify.toml")
+    (tmp_path / "netlify.toml").write_text('[[headers]]\n  for = "/theme/*"\n', encoding="utf-8")
+    with pytest.raises(RuntimeError, match='no \\[\\[headers\\]\\] rule for "/\\*"'):
+        shared_site_headers(tmp_path / "netlify.toml")
 
 
 def test_form_pages_have_no_inline_scripts_or_styles(client):

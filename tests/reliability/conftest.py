@@ -19,10 +19,10 @@ def start_service():
     started through it is killed at teardown, even when the test fails."""
     started = []
 
-    def start(env, **options):
+    def start(env, wait_until_healthy=True, **options):
         service = FormService(env, **options)
         started.append(service)
-        return service.start()
+        return service.start(wait_until_healthy)
 
     yield start
     for service in started:

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 from tests.formsvc.formsvc_helpers import write_site_manifest  # the manifest the site build writes
 
 VENV_BIN = REPO / ".venv" / "bin"
+PRODUCTION_CONFIG = REPO / "gunicorn.conf.py"
 OPEN_CALL_SLUG = "provning-av-anmalan"
 SECRET_KEY = "reliability-tests-only-not-a-secret"
 STARTUP_SECONDS = 30
@@ -90,10 +91,13 @@ class FormService:
     """One gunicorn master with its workers, in a process group of its own so a
     single killpg reaches every process (that is how the crash test kills it)."""
 
-    def __init__(self, env, port=None, workers=3):
+    def __init__(self, env, port=None, workers=3, config_file=None):
         self.env = env
         self.port = port or free_port()
         self.workers = workers
+        # None: gunicorn finds the repository's gunicorn.conf.py itself (cwd);
+        # the test's -w, -b and timeouts below override what that file says.
+        self.config_file = config_file
         self.process = None
         self.log_path = Path(env["FORMSVC_DATA_DIR"]) / f"gunicorn-{self.port}.log"
 
@@ -101,18 +105,24 @@ class FormService:
     def base_url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self):
-        command = [
-            str(VENV_BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-            "--graceful-timeout", "2", "--timeout", "60", "--no-control-socket",
-            "formsvc:create_app()",
-        ]
+    def start(self, wait_until_healthy=True):
+        if self.config_file:
+            # Exactly the production settings; only the address is the test's.
+            command = [str(VENV_BIN / "gunicorn"), "-c", str(self.config_file),
+                       "-b", f"127.0.0.1:{self.port}", "--no-control-socket"]
+        else:
+            command = [
+                str(VENV_BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+                "--graceful-timeout", "2", "--timeout", "60", "--no-control-socket",
+                "formsvc:create_app()",
+            ]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_until_healthy()
+        if wait_until_healthy:
+            self._wait_until_healthy()
         return self
 
     def _wait_until_healthy(self):
