@@ -8,22 +8,20 @@ with three clients that send a request body one byte every 0.2 s. Prints the
 figures and each ratio against that server's own baseline; a visitor still
 waiting after VISITOR_TIMEOUT seconds is reported as "timed out".
 
-    .venv/bin/python bench/formsvc_slow_clients.py
+    .venv/bin/python -m bench.formsvc_slow_clients
 """
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "reliability"))
 
-import requests  # noqa: E402
+import requests
 
-from tests.reliability.reliability_harness import PRODUCTION_CONFIG, FormService, SignupClient, service_environment  # noqa: E402
-from test_production_config import SlowClient  # noqa: E402
+from tests.reliability.reliability_harness import PRODUCTION_CONFIG, FormService, SignupClient, service_environment
+from tests.reliability.test_production_config import SlowClient
 
 SLOW_CLIENTS = 3
 ROUNDS = 5

@@ -16,6 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from openpyxl import Workbook, load_workbook
 
+from ..cells import neutralise
 from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
 
 SHEET_TITLE = "Anmälningar"
