@@ -74,7 +74,7 @@ def test_health_cost_follows_the_backlog_not_every_entry_ever_written(app):
         return steps[0], pending, dead
 
     connection = db.connect(app.config["DATABASE"])
-    answers = {name: "x" for name in store.FIELDS} | {"areas": []}
+    answers = {field.name: "x" for field in store.FIELDS} | {"areas": []}
     for _ in range(3):
         store.save_signup(connection, answers)
     young, pending, _ = health_steps(connection)
