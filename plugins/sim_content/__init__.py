@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from . import og_cards
+from .absolute_urls import sitemap_uses_public_base
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
 from .site_context import collect_calls, mark_call, read_author_bios
@@ -30,6 +32,7 @@ def on_initialized(pelican):
     static_dir = Path(settings["THEME"]) / "static"
     settings["SIM_ASSETS"] = AssetFingerprinter(static_dir, settings["SITEURL"], settings["THEME_STATIC_DIR"])
     _reset_sitemap_plugin()
+    sitemap_uses_public_base()
 
 
 def _load_contact(content_dir, publish, errors):
@@ -111,3 +114,4 @@ def register():
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.get_generators.connect(add_generators)
     signals.finalized.connect(on_finalized)
+    og_cards.register()
