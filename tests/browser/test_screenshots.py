@@ -29,11 +29,16 @@ def _show_form_with_errors(page, site_server):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_screenshots_of_key_pages(site_server, open_page, launch_post, thank_you_path, artifacts_dir, width):
+def test_screenshots_of_key_pages(site_server, open_page, launch_post, calls_by_state, thank_you_path,
+                                  artifacts_dir, width):
     page = open_page(width)
+    open_call = calls_by_state["open"][0]["slug"]
     shots = {
         "hem": lambda: page.goto(site_server.url("/")),
         "artikel": lambda: page.goto(site_server.url(launch_post["url"])),
+        "utlysningar": lambda: page.goto(site_server.url("/utlysningar/")),
+        "utlysning": lambda: page.goto(site_server.url(f"/utlysningar/{open_call}/")),
+        "formular": lambda: page.goto(site_server.url(f"/anmalan/{open_call}/")),
         "formular-med-fel": lambda: _show_form_with_errors(page, site_server),
         "tack": lambda: page.goto(site_server.url(thank_you_path)),
     }
