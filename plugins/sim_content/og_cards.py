@@ -12,8 +12,9 @@ RGB image; each glyph is rasterised once per build and then pasted (FreeType
 drawing whole lines was most of the time); PNG encoding runs at zlib level 1.
 
 Cache: `OG_CARD_CACHE` (default cache/og/) holds cards named by the sha256
-of CARD_VERSION, kind and title; an unchanged card is copied, never drawn
-again. Bump CARD_VERSION whenever the drawing changes.
+of CARD_VERSION, kind and title; an unchanged card is hard-linked (or
+copied) into the output, never drawn again. Bump CARD_VERSION whenever the
+drawing changes.
 
 Output: og/<page path>.png (og/nyheter/<slug>.png for /nyheter/<slug>/), and
 og/sim.png for pages that are not content (home, lists). Templates call the
@@ -195,6 +196,20 @@ def card_key(title, label):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def place_file(source, target):
+    """Put `source`'s bytes at `target` with a fresh mtime: a hard link if possible, else a copy.
+
+    A link costs no data copy (cards are cached immutably under their hash);
+    the fresh mtime tells the live preview the file belongs to this build.
+    """
+    try:
+        target.unlink(missing_ok=True)
+        os.link(source, target)
+        os.utime(target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, target)
+
+
 class CardMaker:
     """The Jinja global `og_card(content)`: writes the page's card into the output, returns its tags."""
 
@@ -207,6 +222,7 @@ class CardMaker:
         self.written = {}  # card path → cache key written to the output by this maker
         self.drawn = 0  # cards drawn (not found in the cache), for the benchmark
         self._renderer = None
+        self._folders = set()
 
     def __call__(self, content=None):
         relative, title, label = self._describe(content)
@@ -237,8 +253,10 @@ class CardMaker:
             return
         cached = self._cached(key, title, label)
         target = self.output_path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        place_file(cached, target)
         self.written[relative] = key
 
     def _cached(self, key, title, label):
@@ -251,6 +269,7 @@ class CardMaker:
             handle, temporary = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
             with os.fdopen(handle, "wb") as file:
                 self._renderer.render(title, label).save(file, format="PNG", compress_level=1)
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would follow the hard link into the site
             os.replace(temporary, cached)
             self.drawn += 1
         return cached

@@ -81,6 +81,8 @@ def test_unchanged_cards_are_copied_from_the_cache_not_drawn(tmp_path):
     card = first(fake_page("Nu har SIM startat"))
     assert first.drawn == 1 and card.url == "https://sim.test/og/nyheter/a.png"
     written = (tmp_path / "output" / "og" / "nyheter" / "a.png").read_bytes()
+    # Readable by a web server running as another user, like every other file of the site.
+    assert (tmp_path / "output" / "og" / "nyheter" / "a.png").stat().st_mode & 0o044 == 0o044
     (tmp_path / "output" / "og" / "nyheter" / "a.png").unlink()
 
     second = new_maker(tmp_path)  # the next build
