@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import og_cards
+from . import images, og_cards
 from .absolute_urls import sitemap_uses_public_base
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
@@ -115,3 +115,4 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.finalized.connect(on_finalized)
     og_cards.register()
+    images.register()
