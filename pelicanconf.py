@@ -11,17 +11,25 @@ from pathlib import Path
 # so its slug rules can be imported here, before Pelican loads plugins.
 from sim_content.manifest import SIGNUP_PATH  # noqa: F401  (a setting: the form service's mount point)
 from sim_content.schema import DATA_BLOCKS as data_blocks  # lower case: not a setting
-from sim_content.settings_env import eu_funding_period
+from sim_content.settings_env import LOCAL_PUBLIC_SITEURL, eu_funding_period, public_siteurl
 from sim_content.slugs import SLUG_SUBSTITUTIONS as slug_substitutions  # lower case: not a setting
 
 ROOT = Path(__file__).resolve().parent
 
 SITENAME = "SIM – Smart Industriell Modernisering"
 SITEURL = ""
+# Canonical links, og:url/og:image, sitemap <loc> and robots.txt must be
+# absolute; every other link stays relative to SITEURL so a local build works
+# on any port. Locally they name `build.py serve`'s address unless
+# SIM_LOCAL_SITEURL says otherwise; publishconf.py uses SIM_SITEURL.
+PUBLIC_SITEURL = public_siteurl(os.environ.get("SIM_LOCAL_SITEURL", ""), LOCAL_PUBLIC_SITEURL)
 AUTHOR = "SIM-redaktionen"
 DEFAULT_LANG = "sv"
 LOCALE = ("sv_SE.UTF-8", "C.UTF-8", "")
 TIMEZONE = "Europe/Stockholm"
+# Social cards already drawn, named by a hash of what they show (see
+# plugins/sim_content/og_cards.py); `build.py clean` empties it with cache/.
+OG_CARD_CACHE = os.environ.get("SIM_OG_CACHE", "").strip() or str(ROOT / "cache" / "og")
 EU_FUNDING_PERIOD = eu_funding_period(os.environ.get("SIM_EU_FUNDING_PERIOD", ""))
 PUBLISH_MODE = False
 

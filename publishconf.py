@@ -14,6 +14,7 @@ from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("SIM_SITEURL", "https://sim.example.se").strip().rstrip("/")
 FEED_DOMAIN = SITEURL
+PUBLIC_SITEURL = public_siteurl(SITEURL, SITEURL)  # noqa: F405  (validates SIM_SITEURL)
 RELATIVE_URLS = False
 PUBLISH_MODE = True
 # Drafts (Status: draft) are previewed locally under /utkast/ but never

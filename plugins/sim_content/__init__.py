@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from . import images, og_cards
+from .absolute_urls import sitemap_uses_public_base
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
 from .manifest import write_manifest
@@ -33,6 +35,7 @@ def on_initialized(pelican):
     static_dir = Path(settings["THEME"]) / "static"
     settings["SIM_ASSETS"] = AssetFingerprinter(static_dir, settings["SITEURL"], settings["THEME_STATIC_DIR"])
     _reset_sitemap_plugin()
+    sitemap_uses_public_base()
 
 
 def _load_contact(content_dir, publish, errors):
@@ -123,3 +126,5 @@ def register():
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.get_generators.connect(add_generators)
     signals.finalized.connect(on_finalized)
+    og_cards.register()
+    images.register()

@@ -29,3 +29,22 @@ def formsvc_url(value):
             "without spaces, e.g. https://formular.example.se"
         )
     return value
+
+
+LOCAL_PUBLIC_SITEURL = "http://127.0.0.1:8000"
+
+
+def public_siteurl(value, default):
+    """Return the absolute base URL (no trailing slash) for canonical, og:*, sitemap and robots.txt.
+
+    Links inside the site stay relative to SITEURL; only the places where the
+    standards demand an absolute URL use this base.
+    """
+    value = (value or "").strip().rstrip("/") or default
+    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise SettingsError(
+            f"The public site address {value!r} is not valid: use an absolute http(s) URL "
+            "without spaces, e.g. https://sim.example.se (SIM_SITEURL) or "
+            "http://127.0.0.1:8000 (SIM_LOCAL_SITEURL)"
+        )
+    return value

@@ -36,7 +36,8 @@ class SiteFilesGenerator:
         calls = self.context.get("calls", [])
         self._write("calls.json", calls_json(calls, siteurl, now).encode("utf-8"))
         self._write("calls.ics", calls_ics(calls, siteurl, now))
-        self._write("robots.txt", robots_text(siteurl).encode("utf-8"))
+        public = self.settings.get("PUBLIC_SITEURL") or siteurl
+        self._write("robots.txt", robots_text(public).encode("utf-8"))
         # Browsers ask for /favicon.ico on their own, whatever the page links.
         favicon = Path(self.settings["THEME"]) / "static" / "img" / "favicon.ico"
         if favicon.exists():

@@ -36,6 +36,9 @@ def test_eu_funding_shows_the_wording_of_its_period_in_the_header(tmp_path, peri
         assert not any(phrase in text for phrase in must_not_say), text
         emblem = block.find("img")
         assert emblem["alt"] and int(emblem["width"]) * 2 == int(emblem["height"]) * 3
+        # The emblem must be at least as large as any other logo on the page.
+        logo = header.find("img", class_="brand__logo")
+        assert int(logo["width"]) <= int(emblem["width"]) and int(logo["height"]) <= int(emblem["height"]), name
         assert (output / emblem["src"].lstrip("/")).is_file()
 
 

@@ -1,0 +1,306 @@
+"""Social-card images (Open Graph, Twitter): a 1200×630 PNG for every article, call and page.
+
+The fixed part (logo, programme name, owner line) is drawn once by
+sitebuild/theme_images.py into theme/og/background.png; a build adds only
+the page's kind and title. The font is Red Hat Display from the pinned
+package font-rhd (SIL Open Font License): Pillow's built-in font has no
+å, ä or ö. With the font and Pillow pinned, every machine draws the same bytes.
+
+Speed (a few ms per card): the card is a palette image ("P") whose indices
+0..TEXT blend the deep blue into white, so anti-aliased white text needs no
+RGB image; each glyph is rasterised once per build and then pasted (FreeType
+drawing whole lines was most of the time); PNG encoding runs at zlib level 1.
+
+Cache: `OG_CARD_CACHE` (default cache/og/) holds cards named by the sha256
+of CARD_VERSION, kind and title; an unchanged card is hard-linked (or
+copied) into the output, never drawn again. Bump CARD_VERSION whenever the
+drawing changes.
+
+Output: og/<page path>.png (og/nyheter/<slug>.png for /nyheter/<slug>/), and
+og/sim.png for pages that are not content (home, lists). Templates call the
+Jinja global `og_card(content)` while rendering, which writes the card; at
+`finalized` the cards of pages not rendered this time (the live preview
+skips unchanged pages) are written too, so every build ends with every card.
+"""
+
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from pelican import signals
+from PIL import Image, ImageDraw, ImageFont
+
+CARD_SIZE = (1200, 630)
+CARD_VERSION = "1"
+MARGIN = 80
+TEXT = 127  # palette index of white; 0..TEXT blend from the deep blue
+ACCENT = 255  # palette index of the amber
+DEEP = (0x0A, 0x2F, 0x47)
+WHITE = (0xFF, 0xFF, 0xFF)
+AMBER = (0xF3, 0xB5, 0x3F)
+OUTPUT_FOLDER = "og"
+SITE_CARD = "sim.png"
+SITE_CARD_TITLE = "Vi hjälper industriföretag i Jämtland Härjedalen att växa"
+KIND_LABELS = {"article": "Nyhet", "call": "Utlysning", "page": ""}
+BACKGROUND = Path(__file__).resolve().parents[2] / "theme" / "og" / "background.png"
+
+LABEL_TOP = 222
+TITLE_TOP = 276
+# (font size, most lines): the first that fits the title wins, the last one truncates.
+TITLE_STEPS = ((64, 3), (52, 4), (44, 4))
+
+
+@functools.cache
+def card_font(weight, size):
+    """Red Hat Display in `weight` ("Bold", "Medium", "Regular") at `size` px."""
+    return ImageFont.truetype(str(files("font_rhd") / "files" / f"RedHatDisplay-{weight}.ttf"), size)
+
+
+def card_palette():
+    """768 palette bytes: 0..TEXT blend deep blue → white, ACCENT is amber, the rest unused."""
+    palette = []
+    for index in range(256):
+        if index <= TEXT:
+            share = index / TEXT
+            palette += [round(d + (w - d) * share) for d, w in zip(DEEP, WHITE)]
+        else:
+            palette += list(AMBER if index == ACCENT else DEEP)
+    return palette
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a template needs for the <meta> tags."""
+
+    url: str  # absolute
+    alt: str
+    width: int = CARD_SIZE[0]
+    height: int = CARD_SIZE[1]
+
+
+def card_path(save_as):
+    """og/<path>.png for a page saved as <path>/index.html (or <path>.html)."""
+    path = save_as[: -len("/index.html")] if save_as.endswith("/index.html") else save_as.rsplit(".", 1)[0]
+    return f"{OUTPUT_FOLDER}/{path}.png"
+
+
+def content_kind(content):
+    if getattr(content, "is_call", False):
+        return "call"
+    return "article" if type(content).__name__ == "Article" else "page"
+
+
+def wrap(text, font, width):
+    """Greedy word wrap by rendered width; a word wider than a line is split by characters."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if font.getlength(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while font.getlength(word) > width:
+            cut = max(1, next(i for i in range(len(word), 0, -1) if font.getlength(word[:i]) <= width))
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def title_layout(title):
+    """(font, lines) for the title: the largest size whose lines fit, else the smallest, cut with "…"."""
+    width = CARD_SIZE[0] - 2 * MARGIN
+    for size, most in TITLE_STEPS:
+        font = card_font("Bold", size)
+        lines = wrap(title, font, width)
+        if len(lines) <= most:
+            return font, lines
+    kept = lines[:most]
+    while kept[-1] and font.getlength(kept[-1] + " …") > width:
+        kept[-1] = kept[-1][:-1]
+    kept[-1] = kept[-1].rstrip() + " …"
+    return font, kept
+
+
+class GlyphStamp:
+    """Draws text by pasting glyph masks rasterised once per (font, character)."""
+
+    def __init__(self):
+        self._glyphs = {}
+        self._steps = {}
+
+    def _glyph(self, font, char):
+        key = (id(font), char)
+        if key not in self._glyphs:
+            left, top, right, bottom = font.getbbox(char)
+            mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+            ImageDraw.Draw(mask).text((-left, -top), char, font=font, fill=255)
+            self._glyphs[key] = (mask, left, top)
+        return self._glyphs[key]
+
+    def _step(self, font, char, following):
+        """Pen advance from `char` to `following`: the width of the pair minus the second (kerning included)."""
+        key = (id(font), char, following)
+        if key not in self._steps:
+            self._steps[key] = font.getlength(char + following) - font.getlength(following)
+        return self._steps[key]
+
+    def text(self, image, xy, text, font, fill):
+        """Like ImageDraw.text with anchor "la"."""
+        x, y = xy
+        pen = 0.0
+        for index, char in enumerate(text):
+            if not char.isspace():
+                mask, left, top = self._glyph(font, char)
+                image.paste(fill, (x + round(pen) + left, y + top), mask)
+            if index + 1 < len(text):
+                pen += self._step(font, char, text[index + 1])
+
+
+class CardRenderer:
+    """Draws cards on the pre-rendered background; one per build, so fonts and glyphs are reused."""
+
+    def __init__(self, background=BACKGROUND):
+        with Image.open(background) as image:
+            self.palette = image.getpalette()
+            # Indices as a grayscale image, so text is anti-aliased (Pillow does not for "P").
+            self.base = Image.frombytes("L", image.size, image.tobytes())
+        self.label_font = card_font("Bold", 28)
+        self.stamp = GlyphStamp()
+
+    def render(self, title, label):
+        card = self.base.copy()
+        if label:
+            label = label.upper()
+            width = round(self.label_font.getlength(label))
+            ImageDraw.Draw(card).rectangle([MARGIN, LABEL_TOP + 38, MARGIN + width, LABEL_TOP + 43], fill=ACCENT)
+            self.stamp.text(card, (MARGIN, LABEL_TOP), label, self.label_font, TEXT)
+        font, lines = title_layout(" ".join(title.split()) or "SIM")
+        line_height = round(font.size * 1.18)
+        for number, line in enumerate(lines):
+            self.stamp.text(card, (MARGIN, TITLE_TOP + number * line_height), line, font, TEXT)
+        card.putpalette(self.palette)
+        return card
+
+
+def card_key(title, label):
+    text = "\0".join((CARD_VERSION, label, title))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def place_file(source, target):
+    """Put `source`'s bytes at `target` with a fresh mtime: a hard link if possible, else a copy.
+
+    A link costs no data copy (cards are cached immutably under their hash);
+    the fresh mtime tells the live preview the file belongs to this build.
+    """
+    try:
+        target.unlink(missing_ok=True)
+        os.link(source, target)
+        os.utime(target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, target)
+
+
+class CardMaker:
+    """The Jinja global `og_card(content)`: writes the page's card into the output, returns its tags."""
+
+    def __init__(self, settings, output_path):
+        self.output_path = Path(output_path)
+        self.cache_dir = Path(settings.get("OG_CARD_CACHE") or Path(settings["PATH"]).parent / "cache" / "og")
+        self.public_base = (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+        self.site_alt = settings.get("SITENAME", "SIM")
+        self.wanted = {}  # card path in output → (title, label), every content item of this build
+        self.written = {}  # card path → cache key written to the output by this maker
+        self.drawn = 0  # cards drawn (not found in the cache), for the benchmark
+        self._renderer = None
+        self._folders = set()
+
+    def __call__(self, content=None):
+        relative, title, label = self._describe(content)
+        self._publish(relative, title, label)
+        alt = self.site_alt if content is None else title
+        return Card(url=f"{self.public_base}/{relative}", alt=alt)
+
+    def remember(self, contents):
+        for content in contents:
+            if getattr(content, "save_as", ""):
+                relative, title, label = self._describe(content)
+                self.wanted[relative] = (title, label)
+
+    def write_remaining(self):
+        """Write the cards of content whose page was not rendered this build (preview skips)."""
+        self._publish(f"{OUTPUT_FOLDER}/{SITE_CARD}", SITE_CARD_TITLE, "")
+        for relative, (title, label) in sorted(self.wanted.items()):
+            self._publish(relative, title, label)
+
+    def _describe(self, content):
+        if content is None or not getattr(content, "save_as", ""):
+            return f"{OUTPUT_FOLDER}/{SITE_CARD}", SITE_CARD_TITLE, ""
+        return card_path(content.save_as), str(content.title), KIND_LABELS[content_kind(content)]
+
+    def _publish(self, relative, title, label):
+        key = card_key(title, label)
+        if self.written.get(relative) == key:
+            return
+        cached = self._cached(key, title, label)
+        target = self.output_path / relative
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        place_file(cached, target)
+        self.written[relative] = key
+
+    def _cached(self, key, title, label):
+        cached = self.cache_dir / f"{key}.png"
+        if not cached.exists():
+            if self._renderer is None:
+                self._renderer = CardRenderer()
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            # Another build may write the same card at the same time: write aside, then rename.
+            handle, temporary = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
+            with os.fdopen(handle, "wb") as file:
+                self._renderer.render(title, label).save(file, format="PNG", compress_level=1)
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would follow the hard link into the site
+            os.replace(temporary, cached)
+            self.drawn += 1
+        return cached
+
+
+def _on_initialized(pelican):
+    pelican.settings["SIM_OG_CARDS"] = CardMaker(pelican.settings, pelican.output_path)
+
+
+def _on_generator_init(generator):
+    generator.env.globals["og_card"] = generator.settings["SIM_OG_CARDS"]
+
+
+CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "pages", "hidden_pages",
+                 "hidden_translations", "draft_pages", "draft_translations")
+
+
+def _on_all_generators_finalized(generators):
+    maker = generators[0].settings["SIM_OG_CARDS"]
+    for generator in generators:
+        for name in CONTENT_LISTS:
+            maker.remember(getattr(generator, name, ()))
+
+
+def _on_finalized(pelican):
+    pelican.settings["SIM_OG_CARDS"].write_remaining()
+
+
+def register():
+    """Connect the card maker to Pelican; called from the plugin's register()."""
+    signals.initialized.connect(_on_initialized)
+    signals.generator_init.connect(_on_generator_init)
+    signals.all_generators_finalized.connect(_on_all_generators_finalized)
+    signals.finalized.connect(_on_finalized)
