@@ -54,6 +54,10 @@ class Manifest:
         return f"{self.site_url}/{self.static_prefix}/{published}"
 
 
+# What the shared footer (theme/templates/partials/footer.html) reads from the contact data.
+FOOTER_CONTACT_SECTIONS = ("program", "agare", "partner")
+
+
 def parse_manifest(document):
     """A Manifest from the decoded JSON; ValueError/KeyError/TypeError when it is unusable."""
     if not isinstance(document, dict):
@@ -66,6 +70,10 @@ def parse_manifest(document):
     areas = tuple(document["areas"])
     if not areas or not all(isinstance(area, str) and area for area in areas):
         raise ValueError("areas must be a non-empty list of names")
+    contact = document["contact"]
+    missing = [section for section in FOOTER_CONTACT_SECTIONS if not isinstance(contact.get(section), dict)]
+    if missing:
+        raise ValueError(f"contact lacks the section(s) {', '.join(missing)} the page footer shows")
     assets = dict(document["assets"])
     if not all(isinstance(value, str) for value in assets.values()):
         raise TypeError("assets must map file names to file names")
@@ -75,7 +83,7 @@ def parse_manifest(document):
         signup_path=signup_path,
         eu_funding_period=str(document.get("eu_funding_period") or ""),
         areas=areas,
-        contact=dict(document.get("contact") or {}),
+        contact=dict(contact),
         static_prefix=str(document["static_prefix"]).strip("/"),
         assets=assets,
     )
