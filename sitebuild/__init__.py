@@ -1,0 +1,1 @@
+"""Build steps behind build.py that are not Pelican plugins."""
