@@ -10,6 +10,7 @@ from pelican import signals
 
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
+from .scheduling import hold_back_scheduled
 from .site_context import collect_calls, mark_call, read_author_bios
 from .site_outputs import SiteFilesGenerator
 from .timeutil import build_now, date_sv
@@ -106,6 +107,7 @@ def add_generators(pelican):
 def register():
     signals.initialized.connect(on_initialized)
     signals.generator_init.connect(on_generator_init)
+    signals.content_object_init.connect(hold_back_scheduled)  # before mark_call: it reads the status
     signals.content_object_init.connect(mark_call)
     signals.page_generator_finalized.connect(collect_calls)
     signals.all_generators_finalized.connect(on_all_generators_finalized)

@@ -58,7 +58,7 @@ _STATUS = Field("Status", "choice", False, "Skriv draft för att bygga utan att 
 SCHEMA = {
     "news": (
         _TITLE,
-        Field("Date", "date", True, "Publiceringsdatum, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DD TT:MM.", example="2018-09-28"),
+        Field("Date", "date", True, "Publiceringsdatum, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DD TT:MM; ett datum framåt i tiden schemalägger inlägget.", example="2018-09-28"),
         Field("Author", "text", True, "Skribentens namn; ska finnas som fil i content/forfattare/.", example="Marlene Magnussen"),
         Field("Category", "choice", True, "Exakt en kategori från listan.", choices=CATEGORIES, example="Industri JH"),
         Field("Tags", "list", False, "Etiketter, kommaseparerade.", example="Industri 4.0, Digitalisering"),
@@ -85,6 +85,7 @@ SCHEMA = {
         Field("Summary", "text", False, "Kort beskrivning för sökmotorer och delningar.", example="Om projektet SIM."),
         Field("Lang", "choice", False, "Sidans språk om den inte är på svenska.", choices=("sv", "en"), example="en"),
         Field("Order", "text", False, "Sorteringsordning i menyn, ett heltal; lägre visas först.", example="10"),
+        Field("Date", "date", False, "Publiceringsdatum; ett datum framåt i tiden schemalägger sidan till dess.", example="2026-12-01 08:00"),
         _MODIFIED,
         _STATUS,
     ),
