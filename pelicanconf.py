@@ -42,7 +42,8 @@ READERS = {"html": None}  # only Markdown is content; stray .html files are not
 IGNORE_FILES = ["**/.*", "**/README*"]
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["sim_content", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
+# yaml_metadata: content headers are YAML front matter (what the /admin/ editor writes).
+PLUGINS = ["sim_content", "pelican.plugins.yaml_metadata", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
 SITEMAP = {
     "format": "xml",
     "exclude": [r"^/?404\.html$", r"^/?sok/", r"/sida/\d+/"],

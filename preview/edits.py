@@ -21,6 +21,8 @@ def parse_header(header):
     """{lower-case key: value} of a header (bytes), or None if it uses continuation lines."""
     fields = {}
     for line in header.decode("utf-8-sig", errors="replace").splitlines():
+        if line.strip() == "---":  # a YAML front matter fence
+            continue
         match = _KEY_LINE.match(line)
         if match is None:
             return None

@@ -14,8 +14,10 @@ from preview.bodyreads import clear_memo
 from preview.fingerprint import LINK_MARKERS, file_digest
 
 _LINK_MARKER_BYTES = tuple(marker.encode() for marker in LINK_MARKERS)
-# The metadata header ends at the first blank line, as in Markdown's meta extension.
+# The metadata header ends at the first blank line, as in Markdown's meta extension,
+# or, for YAML front matter, at its closing "---" (or "...") line.
 _END_OF_HEADER = re.compile(rb"\n[ \t]*\r?\n")
+_FRONT_MATTER = re.compile(rb"\A\s*^---[ \t]*\r?$.*?^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE | re.DOTALL)
 
 
 class SourceMemo:
@@ -86,6 +88,9 @@ def header_bytes(path):
         data = _read(path)
     except OSError:
         return b""
+    front_matter = _FRONT_MATTER.match(data)
+    if front_matter:
+        return data[: front_matter.end()]
     match = _END_OF_HEADER.search(data)
     return data[: match.start()] if match else data
 
