@@ -80,6 +80,21 @@ def build_handbook(site_dir):
         raise BuildFailed("mkdocs build --strict failed (see its output above)")
 
 
+def build_editor(site_dir, publish):
+    """Write the web editor into <site>/admin/, or say how to install it (the site builds either way)."""
+    from sitebuild.cms import write_admin
+
+    site_url = os.environ.get("SIM_SITEURL", "").strip().rstrip("/") if publish else ""
+    environ = dict(os.environ)
+    if not publish:  # the local backend commits to the branch checked out here
+        from sitebuild.cms_backend import current_branch
+        environ.setdefault("SIM_CMS_BRANCH", current_branch(ROOT))
+    if write_admin(site_dir, local=not publish, site_url=site_url, environ=environ):
+        progress("web editor written to admin/")
+    else:
+        progress("web editor not installed, so no /admin/: run `npm ci --prefix cms` (needs Node.js and npm)")
+
+
 def swap_into_place(new_dir, output):
     """Make `new_dir` the output folder: output→output.old, new→output, remove old."""
     old = output.with_name(output.name + ".old")
@@ -106,6 +121,7 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
         if handbook:
             progress("building the handbook with mkdocs")
             build_handbook(staging)
+        build_editor(staging, publish)
         swap_into_place(staging, output)
     except ContentInvalid as invalid:
         print(invalid, file=sys.stderr)
@@ -177,11 +193,30 @@ def serve(port=8000):
     """Serve site and forms on 127.0.0.1:`port`, updating changed pages in place with live reload."""
     from preview.server import serve as serve_preview
 
+    from sitebuild.cms_backend import start_local_backend, with_local_backend
+
     os.environ.setdefault("CALLS_FILE", str(OUTPUT / "calls.json"))
     # The preview is plain HTTP on loopback; a Secure session cookie would not come back.
     os.environ.setdefault("FORMSVC_SECURE_COOKIES", "0")
-    serve_preview(ROOT, port, make_app, build_handbook=build_handbook,
-                  build_search_index=build_search_index, output_dir=OUTPUT)
+    backend, port_or_reason = start_local_backend(ROOT)
+    if backend is None:
+        print(port_or_reason, flush=True)
+
+    def make_app_with_editor(output_dir):
+        # Called once the first render has emptied and refilled output/.
+        app = make_app(output_dir)
+        if backend is None:
+            return app
+        build_editor(output_dir, publish=False)
+        progress(f"web editor on /admin/ (decap-server on 127.0.0.1:{port_or_reason}, committing to this checkout)")
+        return with_local_backend(app, port_or_reason)
+
+    try:
+        serve_preview(ROOT, port, make_app_with_editor, build_handbook=build_handbook,
+                      build_search_index=build_search_index, output_dir=OUTPUT)
+    finally:
+        if backend is not None:
+            backend.terminate()
 
 
 def parse_args(argv):

@@ -63,9 +63,11 @@ def test_backend_comes_from_the_environment_and_refuses_unknown_names():
         cms.backend_config({"SIM_CMS_BACKEND": "gitlab; rm -rf /"})
 
 
-def test_local_backend_only_in_local_builds():
-    assert cms.cms_config({}, local=True)["local_backend"] == {"url": cms.LOCAL_BACKEND_URL}
-    assert "local_backend" not in cms.cms_config({}, local=False)
+def test_local_backend_only_in_local_builds(tmp_path):
+    local, published = cms.start_script(tmp_path, local=True), cms.start_script(tmp_path, local=False)
+    assert "local_backend" in local and cms.LOCAL_BACKEND_URL in local
+    assert "local_backend" not in published and "CMS.init();" in published
+    assert "local_backend" not in cms.cms_config({})
 
 
 def test_editorial_workflow_and_swedish_ui():
@@ -92,4 +94,5 @@ def test_write_admin_writes_page_config_and_preview_style(tmp_path):
     assert written == cms.cms_config({})
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in page and "<script>" not in page  # no inline script
-    assert "/theme/css/site.0123456789.css" in (admin / "preview-style.js").read_text()
+    assert "/theme/css/site.0123456789.css" in (admin / "start.js").read_text()
+    assert page.index("manual-init.js") < page.index("decap-cms.js") < page.index("start.js")

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parents[2]
 BUILD_NOW = "2026-11-25T12:00:00+01:00"
 # What a repo copy needs to build the site (handbook/ is copied when present).
-SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "theme", "content", "handbook", "preview")
+SITE_SOURCES = ("build.py", "pelicanconf.py", "publishconf.py", "plugins", "sitebuild", "theme", "content", "handbook", "preview")
 
 
 def run_build(repo_dir, *args, env=None):
@@ -72,7 +72,7 @@ def render_with_pelican(output, content=REPO / "content", **env):
 
 
 # mkdocs and pagefind write these folders' pages, not our theme.
-NOT_OURS = ("handbok", "pagefind")
+NOT_OURS = ("handbok", "pagefind", "admin")  # admin/: the web editor (Decap CMS), its own page
 
 
 def theme_pages(output):
