@@ -8,8 +8,10 @@ uses. Its API is forwarded from the preview's own origin under /admin/api/v1,
 so /admin/ needs no extra host in its Content-Security-Policy.
 """
 
+import ctypes
 import mimetypes
 import shutil
+import signal
 import socket
 import subprocess
 import urllib.error
@@ -54,8 +56,18 @@ def start_local_backend(repo_dir, port=None, package_dir=CMS_PACKAGE_DIR, node=N
     port = port or free_port()
     env = {"PATH": "/usr/bin:/bin", "MODE": "git", "GIT_REPO_DIRECTORY": str(repo_dir),
            "PORT": str(port), "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "warn"}
-    process = subprocess.Popen([node, str(server)], cwd=package_dir, env=env)
+    process = subprocess.Popen([node, str(server)], cwd=package_dir, env=env, preexec_fn=_die_with_parent)
     return process, port
+
+
+def _die_with_parent():
+    # A preview stopped with SIGTERM or SIGKILL runs no `finally`; without this
+    # decap-server would keep the port and the checkout's branches to itself.
+    try:
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: Ctrl+C still stops it through `finally`
+        pass
 
 
 def with_local_backend(app, backend_port):

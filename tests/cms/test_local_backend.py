@@ -1,6 +1,7 @@
 """`build.py serve`'s side of the editor: the decap-server bridge and /admin/'s own CSP."""
 
 import json
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -88,3 +89,34 @@ def test_admin_policy_allows_what_the_editor_needs_and_no_inline_script():
     assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" in policy["script-src"]
     assert policy["connect-src"] == ["'self'", "https://api.github.com"]
     assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
+
+
+def test_decap_server_does_not_outlive_a_killed_preview(tmp_path):
+    import os
+    import subprocess
+    import time
+
+    from sitebuild.cms import CMS_PACKAGE_DIR
+    from sitebuild.cms_backend import DECAP_SERVER
+
+    if not (CMS_PACKAGE_DIR / DECAP_SERVER).is_file() or not shutil.which("node"):
+        pytest.skip("decap-server not installed (npm ci --prefix cms)")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # decap-server's git mode wants one
+    starter = ("import sys, time; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; "
+               "from sitebuild.cms_backend import start_local_backend; "
+               "p, _ = start_local_backend(sys.argv[2]); print(p.pid, flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", starter, str(REPO), str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    time.sleep(1.5)  # let it start listening: exiting on its own would prove nothing
+    os.kill(child, 0)
+    parent.kill()  # SIGKILL: no finally, no atexit
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(child, 9)
+    pytest.fail("decap-server kept running after its parent was killed")
