@@ -49,8 +49,9 @@ READERS = {"html": None}  # only Markdown is content; stray .html files are not
 IGNORE_FILES = ["**/.*", "**/README*"]
 
 # sim_content (plugins/sim_content) is installed with the project, so Pelican
-# imports it by name like the two namespace plugins; no PLUGIN_PATHS needed.
-PLUGINS = ["sim_content", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
+# imports it by name like the namespace plugins; no PLUGIN_PATHS needed.
+# yaml_metadata: content headers are YAML front matter (what the /admin/ editor writes).
+PLUGINS = ["sim_content", "pelican.plugins.yaml_metadata", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
 SITEMAP = {
     "format": "xml",
     "exclude": [r"^/?404\.html$", r"^/?sok/", r"/sida/\d+/"],

@@ -171,6 +171,7 @@ def serve(port, root=None, output_dir=None):
     """
     from werkzeug.serving import run_simple
 
+    from sitebuild.editor import local_editor
     from sitebuild.handbook import build_handbook
     from sitebuild.paths import OUTPUT, ROOT
     from sitebuild.search import build_search_index
@@ -185,10 +186,11 @@ def serve(port, root=None, output_dir=None):
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(session, stop, collector), daemon=True)
     watcher.start()
-    app = LiveReloadMiddleware(make_app(output_dir), session.broadcaster)
-    log(f"serving http://127.0.0.1:{port}/ with live reload (Ctrl+C stops)")
     try:
-        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+        with local_editor(make_app) as make_site_app:
+            app = LiveReloadMiddleware(make_site_app(output_dir), session.broadcaster)
+            log(f"serving http://127.0.0.1:{port}/ with live reload (Ctrl+C stops)")
+            run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     finally:
         stop.set()
         session.broadcaster.close()

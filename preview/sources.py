@@ -24,9 +24,11 @@ TEXT_FIELDS = frozenset({"title", "summary"})
 LINK_MARKERS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}",
                 "{category}", "{tag}", "{author}", "{index}")
 _LINK_MARKER_BYTES = tuple(marker.encode() for marker in LINK_MARKERS)
-# The metadata header ends at the first blank line, as in Markdown's meta extension.
+# The metadata header ends at the first blank line, as in Markdown's meta extension,
+# or, for YAML front matter, at its closing "---" (or "...") line.
 _END_OF_HEADER = re.compile(rb"\n[ \t]*\r?\n")
 _KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*?)\s*$")
+_FRONT_MATTER = re.compile(rb"\A\s*^---[ \t]*\r?$.*?^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE | re.DOTALL)
 
 
 def digest_text(text):
@@ -78,6 +80,9 @@ def header_bytes(path):
         data = _read(path)
     except OSError:
         return b""
+    front_matter = _FRONT_MATTER.match(data)
+    if front_matter:
+        return data[: front_matter.end()]
     match = _END_OF_HEADER.search(data)
     return data[: match.start()] if match else data
 
@@ -86,6 +91,8 @@ def parse_header(header):
     """{lower-case key: value} of a header (bytes), or None if it uses continuation lines."""
     fields = {}
     for line in header.decode("utf-8-sig", errors="replace").splitlines():
+        if line.strip() == "---":  # a YAML front matter fence
+            continue
         match = _KEY_LINE.match(line)
         if match is None:
             return None

@@ -35,7 +35,7 @@ VALUE_FORMATS = {
     "date": "Datum: ÅÅÅÅ-MM-DD, eventuellt följt av TT:MM",
     "datetime": "Datum och klockslag i svensk tid: ÅÅÅÅ-MM-DD TT:MM",
     "choice": "Exakt ett av de tillåtna värdena",
-    "list": "Flera värden åtskilda med kommatecken",
+    "list": "Flera värden åtskilda med kommatecken, eller en lista med ett värde per rad",
     "slug": "Små bokstäver a–z, siffror och bindestreck",
 }
 
@@ -72,7 +72,7 @@ def _kind_section(schema, kind):
         for name in ("Fält", "Krävs", "Format", "Vad det är", "Tillåtna värden", "Exempel")
     )
     rows = "\n".join(_field_row(field) for field in fields)
-    minimal = "\n".join(f"{f.name}: {f.example}" for f in fields if f.required)
+    minimal = "\n".join(("---", *(f"{f.name}: {f.example}" for f in fields if f.required), "---"))
     return "\n".join((
         f"## {title} {{#{kind}}}",
         "",

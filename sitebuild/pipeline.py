@@ -13,6 +13,7 @@ from pathlib import Path
 from sim_content.settings_env import SettingsError
 from sim_content.timeutil import build_now
 from sim_content.validate import ContentInvalid, validate_content
+from sitebuild.editor import build_editor
 from sitebuild.handbook import build_handbook
 from sitebuild.paths import CONTENT, OUTPUT, ROOT
 from sitebuild.pelican_run import BuildFailed, run_pelican
@@ -39,6 +40,7 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
         if handbook:
             progress("building the handbook with mkdocs")
             build_handbook(staging)
+        progress(build_editor(staging, publish))
         swap_into_place(staging, output)
     except ContentInvalid as invalid:
         print(invalid, file=sys.stderr)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh machine (venv, pinned packages,
-# Debian's Chromium, a Java runtime for the HTML checker and redis-server), then runs pytest.
+# Debian's Chromium, a Java runtime for the HTML checker, redis-server, Node.js/npm
+# for the web editor), then runs pytest.
 # Extra arguments go to pytest, e.g. `bash tests/run.sh tests/formsvc -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The Redis rate-limit test starts its own redis-server (fails under CI=true when missing).
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} with apt-get"
@@ -23,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "Not root: ${missing[*]} missing, so browser/HTML tests will skip (set SIM_REQUIRE_BROWSER=1 to fail instead)."
   fi
+fi
+
+# The web editor (/admin/) and its local backend, pinned by cms/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix cms --no-audit --no-fund --loglevel=error
 fi
 
 set +e

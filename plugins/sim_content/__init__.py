@@ -15,6 +15,7 @@ from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
 from .manifest import write_manifest
 from .previous_assets import keep_previous_assets
+from .scheduling import hold_back_scheduled
 from .site_context import collect_calls, mark_call, read_author_bios
 from .site_outputs import SiteFilesGenerator
 from .timeutil import build_now, date_sv
@@ -118,9 +119,29 @@ def add_generators(pelican):
     return SiteFilesGenerator
 
 
+def _split_comma_separated_tags():
+    # pelican-yaml-metadata makes one tag of `Tags: a, b`; Pelican's own header
+    # reader splits on commas, and the handbook allows both that and a YAML list.
+    try:
+        from pelican.plugins.yaml_metadata import yaml_metadata
+    except ImportError:
+        return
+    original = yaml_metadata.YAML_METADATA_PROCESSORS["tags"]
+
+    def tags(value, settings):
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        return original(value, settings)
+
+    if getattr(original, "__name__", "") != "tags":
+        yaml_metadata.YAML_METADATA_PROCESSORS["tags"] = tags
+
+
 def register():
+    _split_comma_separated_tags()
     signals.initialized.connect(on_initialized)
     signals.generator_init.connect(on_generator_init)
+    signals.content_object_init.connect(hold_back_scheduled)  # before mark_call: it reads the status
     signals.content_object_init.connect(mark_call)
     signals.page_generator_finalized.connect(collect_calls)
     signals.all_generators_finalized.connect(on_all_generators_finalized)

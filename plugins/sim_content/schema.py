@@ -81,7 +81,7 @@ _STATUS = Field("Status", "choice", False, "Skriv draft för att bygga utan att 
 SCHEMA = {
     "news": (
         _TITLE,
-        Field("Date", "date", True, "Publiceringsdatum, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DD TT:MM.", example="2018-09-28"),
+        Field("Date", "date", True, "Publiceringsdatum, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DD TT:MM; ett datum framåt i tiden schemalägger inlägget.", example="2018-09-28"),
         Field("Author", "text", True, "Skribentens namn; ska finnas som fil i content/forfattare/.", example="Marlene Magnussen"),
         Field("Category", "choice", True, "Exakt en kategori från listan.", choices=CATEGORIES, example="Industri JH"),
         Field("Tags", "list", False, "Etiketter, kommaseparerade.", example="Industri 4.0, Digitalisering"),
@@ -109,6 +109,7 @@ SCHEMA = {
         Field("Lang", "choice", False, "Sidans språk; en engelsk sida med samma Slug som en svensk blir dess översättning på /en/<slug>/ och behöver Template: page_data.", choices=LANGUAGES, example="en"),
         Field("Template", "choice", False, "Skriv page_data om sidan är på engelska eller hämtar uppgifter med <!-- infoga: … -->.", choices=(DATA_TEMPLATE,), example=DATA_TEMPLATE),
         Field("Order", "text", False, "Sorteringsordning i menyn, ett heltal; lägre visas först.", example="10"),
+        Field("Date", "date", False, "Publiceringsdatum; ett datum framåt i tiden schemalägger sidan till dess.", example="2026-12-01 08:00"),
         _MODIFIED,
         _STATUS,
     ),

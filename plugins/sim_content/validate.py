@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .headers import read_header
+from .headers import FrontMatterInvalid, read_header
 from .manifest import SIGNUP_PATH
 from .schema import (
     CONTENT_DIRS, DATA_BLOCK_MARKER, DATA_BLOCKS, DATA_TEMPLATE, DEFAULT_LANG, TRANSLATED_URL_PREFIX, fields,
@@ -81,6 +81,12 @@ def validate_content(content_dir, root):
             files.append(_File(kind, path, shown, read_header(path)))
         except UnicodeDecodeError:
             errors.append(ContentError(shown, 1, "Filen är inte sparad som UTF-8 – spara om den som UTF-8 i din editor."))
+        except FrontMatterInvalid as invalid:
+            errors.append(ContentError(shown, invalid.line, (
+                f"Huvudet mellan ---raderna går inte att läsa ({invalid}) – skriv varje fält som "
+                "\"Namn: värde\" på en egen rad och sätt värdet inom citattecken om det innehåller "
+                "kolon, t.ex. Title: \"SIM: en satsning\"."
+            )))
     author_names = {
         f.header["title"].value for f in files if f.kind == "author" and "title" in f.header
     }
@@ -119,7 +125,7 @@ def _check_file(f, author_names):
             if field.required:
                 found.append(error(1, (
                     f"Fältet \"{field.name}\" saknas – lägg till en rad \"{field.name}: {field.example}\" "
-                    "i huvudet överst i filen (före den första tomma raden)."
+                    "i huvudet överst i filen (mellan ---raderna)."
                 )))
             continue
         if not entry.value:

@@ -73,7 +73,7 @@ def render_with_pelican(output, content=REPO / "content", **env):
 
 
 # mkdocs and pagefind write these folders' pages, not our theme.
-NOT_OURS = ("handbok", "pagefind")
+NOT_OURS = ("handbok", "pagefind", "admin")  # admin/: the web editor (Decap CMS), its own page
 
 
 def theme_pages(output):

@@ -58,8 +58,8 @@ def test_new_news_scaffolds_a_file_that_builds(repo_copy):
     assert result.returncode == 0, result.stderr
     created = repo_copy / "content" / "nyheter" / "2026-11-25-arets-storsta-okning-4-0-pa-vag.md"
     text = created.read_text(encoding="utf-8")
-    assert text.startswith("Title: Årets största ökning: 4.0 på väg!\nDate: 2026-11-25\n")
-    assert "Slug: arets-storsta-okning-4-0-pa-vag\n" in text
+    assert text.startswith("---\nTitle: 'Årets största ökning: 4.0 på väg!'\nDate: '2026-11-25'\n")
+    assert "Slug: arets-storsta-okning-4-0-pa-vag\n---\n" in text
     build_ok(repo_copy, *FAST)
     assert (repo_copy / "output" / "nyheter" / "arets-storsta-okning-4-0-pa-vag" / "index.html").is_file()
 
@@ -72,7 +72,7 @@ def test_new_call_scaffolds_an_upcoming_call_that_builds(repo_copy):
     result = run_build(repo_copy, "new", "call", "Öppen workshop om tjänster", env={"SIM_AUTHOR": "Ingen"})
     assert result.returncode == 0, result.stderr
     created = repo_copy / "content" / "utlysningar" / "oppen-workshop-om-tjanster.md"
-    assert "Opens: 2026-12-02 08:00\nDeadline: 2027-01-01 16:00\n" in created.read_text(encoding="utf-8")
+    assert "Opens: 2026-12-02 08:00\nDeadline: 2027-01-01 16:00\n" in created.read_text(encoding="utf-8")  # YAML keeps them text
     build_ok(repo_copy, *FAST)
     calls = json.loads((repo_copy / "output" / "calls.json").read_text(encoding="utf-8"))["calls"]
     assert "oppen-workshop-om-tjanster" in {call["slug"] for call in calls}
