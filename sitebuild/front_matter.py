@@ -15,11 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
-
-from sim_content.headers import front_matter, has_front_matter, split_key_value_header  # noqa: E402
+from sim_content.headers import front_matter, has_front_matter, split_key_value_header
 
 LIST_FIELDS = {"tags"}
 

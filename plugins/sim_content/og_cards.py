@@ -12,8 +12,8 @@ RGB image; each glyph is rasterised once per build and then pasted (FreeType
 drawing whole lines was most of the time); PNG encoding runs at zlib level 1.
 
 Cache: `OG_CARD_CACHE` (default cache/og/) holds cards named by the sha256
-of CARD_VERSION, kind and title; an unchanged card is hard-linked (or
-copied) into the output, never drawn again. Bump CARD_VERSION whenever the
+of CARD_VERSION, kind and title; an unchanged card is copied into the
+output, never drawn again. Bump CARD_VERSION whenever the
 drawing changes.
 
 Output: og/<page path>.png (og/nyheter/<slug>.png for /nyheter/<slug>/), and
@@ -197,17 +197,13 @@ def card_key(title, label):
 
 
 def place_file(source, target):
-    """Put `source`'s bytes at `target` with a fresh mtime: a hard link if possible, else a copy.
+    """Copy `source`'s bytes to `target`, which gets a fresh mtime of its own.
 
-    A link costs no data copy (cards are cached immutably under their hash);
-    the fresh mtime tells the live preview the file belongs to this build.
+    Not a hard link: two pages with the same title share one cached card, and
+    touching one link would touch them all, so the live preview (which knows a
+    plugin's outputs by their mtime) could not tell that one of them is gone.
     """
-    try:
-        target.unlink(missing_ok=True)
-        os.link(source, target)
-        os.utime(target)
-    except OSError:  # another file system, or links not allowed
-        shutil.copyfile(source, target)
+    shutil.copyfile(source, target)
 
 
 class CardMaker:
@@ -229,6 +225,12 @@ class CardMaker:
         self._publish(relative, title, label)
         alt = self.site_alt if content is None else title
         return Card(url=f"{self.public_base}/{relative}", alt=alt)
+
+    def begin_output(self):
+        """Forget the previous build's cards: the preview keeps this maker across builds, and a card
+        of content that is gone (deleted, or now a scheduled draft) must not be placed again."""
+        self.wanted = {}
+        self.written = {}
 
     def remember(self, contents):
         for content in contents:
@@ -269,7 +271,7 @@ class CardMaker:
             handle, temporary = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
             with os.fdopen(handle, "wb") as file:
                 self._renderer.render(title, label).save(file, format="PNG", compress_level=1)
-            os.chmod(temporary, 0o644)  # mkstemp's 0600 would follow the hard link into the site
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 is too strict for a file the site serves
             os.replace(temporary, cached)
             self.drawn += 1
         return cached
@@ -289,6 +291,7 @@ CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "p
 
 def _on_all_generators_finalized(generators):
     maker = generators[0].settings["SIM_OG_CARDS"]
+    maker.begin_output()
     for generator in generators:
         for name in CONTENT_LISTS:
             maker.remember(getattr(generator, name, ()))

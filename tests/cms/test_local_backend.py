@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response
 
 from sitebuild.cms_backend import HOW_TO_ENABLE, current_branch, free_port, start_local_backend, with_local_backend
 
+from tests.browser.serve_built_site import netlify_static_headers
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-from serve_built_site import netlify_static_headers  # noqa: E402
 
 
 def site(environ, start_response):
@@ -102,10 +102,10 @@ def test_decap_server_does_not_outlive_a_killed_preview(tmp_path):
     if not (CMS_PACKAGE_DIR / DECAP_SERVER).is_file() or not shutil.which("node"):
         pytest.skip("decap-server not installed (npm ci --prefix cms)")
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # decap-server's git mode wants one
-    starter = ("import sys, time; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; "
+    starter = ("import sys, time; "
                "from sitebuild.cms_backend import start_local_backend; "
-               "p, _ = start_local_backend(sys.argv[2]); print(p.pid, flush=True); time.sleep(60)")
-    parent = subprocess.Popen([sys.executable, "-c", starter, str(REPO), str(tmp_path)], stdout=subprocess.PIPE, text=True)
+               "p, _ = start_local_backend(sys.argv[1]); print(p.pid, flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", starter, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     child = int(parent.stdout.readline())
     time.sleep(1.5)  # let it start listening: exiting on its own would prove nothing
     os.kill(child, 0)

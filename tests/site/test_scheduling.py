@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from site_helpers import build_site, parse_html
+from tests.site.site_helpers import build_site, parse_html
 
 BEFORE = "2026-11-25T12:00:00+01:00"
 AFTER = "2026-12-01T10:01:00+01:00"
