@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from sim_content.schema import CONTENT_DIRS, SCHEMA
+from sim_content.schema import CONTENT_DIRS, FIELD_LABELS_SV, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 CMS_PACKAGE_DIR = ROOT / "cms"
@@ -36,12 +36,6 @@ COLLECTIONS = {
     "call": ("utlysningar", "Utlysningar", "Utlysning", "{{slug}}"),
     "page": ("sidor", "Sidor", "Sida", "{{slug}}"),
     "author": ("forfattare", "Skribenter", "Skribent", "{{slug}}"),
-}
-LABELS_SV = {
-    "Title": "Rubrik", "Slug": "Adress (slug)", "Summary": "Sammanfattning", "Date": "Publiceringsdatum",
-    "Author": "Skribent", "Category": "Kategori", "Tags": "Etiketter", "Modified": "Senast ändrad",
-    "Status": "Status", "Opens": "Anmälan öppnar", "Deadline": "Sista anmälningsdag", "Area": "Insatsområde",
-    "Audience": "Målgrupp", "Lang": "Språk", "Order": "Ordning i menyn", "Role": "Roll",
 }
 SLUG_PATTERN = ["^[a-z0-9]+(-[a-z0-9]+)*$", "Små bokstäver a–z, siffror och bindestreck, t.ex. ny-utlysning"]
 PAGE_SLUG_PATTERN = ["^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$",
@@ -71,7 +65,7 @@ def backend_config(environ):
 
 def field_config(kind, field):
     """One Decap field for one schema field: widget, required, hint and choices."""
-    config = {"label": LABELS_SV.get(field.name, field.name), "name": field.name,
+    config = {"label": FIELD_LABELS_SV.get(field.name, field.name), "name": field.name,
               "required": field.required, "hint": field.help_sv}
     if field.kind in ("date", "datetime"):
         config.update(widget="datetime", format=DECAP_DATETIME_FORMAT,

@@ -124,3 +124,12 @@ SCHEMA = {
 def fields(kind):
     """Return the fields of one content kind, keyed by metadata name (lower case)."""
     return {f.name.lower(): f for f in SCHEMA[kind]}
+
+# The editor's (/admin/) Swedish label for each field name, next to the fields themselves.
+FIELD_LABELS_SV = {
+    "Title": "Rubrik", "Slug": "Adress (slug)", "Summary": "Sammanfattning", "Date": "Publiceringsdatum",
+    "Author": "Skribent", "Category": "Kategori", "Tags": "Etiketter", "Modified": "Senast ändrad",
+    "Status": "Status", "Opens": "Anmälan öppnar", "Deadline": "Sista anmälningsdag", "Area": "Insatsområde",
+    "Audience": "Målgrupp", "Lang": "Språk", "Order": "Ordning i menyn", "Role": "Roll",
+    "Template": "Sidmall",
+}

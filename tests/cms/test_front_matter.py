@@ -9,7 +9,7 @@ from sim_content.schema import CONTENT_DIRS
 from sim_content.validate import validate_content
 from sitebuild.front_matter import convert_tree, front_matter_text, main
 
-from sitebuild.front_matter import ROOT as REPO
+from sitebuild.paths import ROOT as REPO
 
 
 def values(header):
