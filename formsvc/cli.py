@@ -1,7 +1,6 @@
 """Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters`."""
 
 import csv
-from contextlib import contextmanager
 import sys
 import time
 from pathlib import Path
@@ -16,13 +15,8 @@ from .sinks import HEADERS, SheetBusy, SheetError, make_sink, sheet_row
 from .sinks.base import EMAIL_HEADER
 
 
-@contextmanager
 def _database():
-    connection = db.connect(current_app.config["DATABASE"])
-    try:
-        yield connection
-    finally:
-        connection.close()
+    return db.connection(current_app.config)
 
 
 @click.command("relay")

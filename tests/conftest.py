@@ -40,6 +40,43 @@ def stop_process(process, grace_seconds=10):
         process.wait(timeout=grace_seconds)
 
 
+def pytest_generate_tests(metafunc):
+    """Tests in a module marked `both_databases` that use the `database`
+    fixture run once on SQLite and once on PostgreSQL (never copied)."""
+    if "database" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL server for the run; under CI=true a missing
+    PostgreSQL fails the tests that need it instead of skipping them."""
+    from tests.formsvc.postgres_cluster import PostgresCluster, postgres_missing
+
+    problem = postgres_missing()
+    if problem:
+        (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(problem)
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def database(request):
+    """'' for the embedded SQLite default, or the URL of a fresh, empty
+    PostgreSQL database (dropped afterwards) when parametrised with 'postgres'."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield ""
+        return
+    from formsvc import db
+
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.create_database()
+    yield cluster.url(name)
+    db.close_all()
+    cluster.drop_database(name)
+
+
 @pytest.fixture(scope="session")
 def repo():
     return REPO

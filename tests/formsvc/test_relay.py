@@ -12,6 +12,7 @@ from formsvc.sinks.xlsx import XlsxSink
 from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
 
 FLASK = Path(sys.executable).with_name("flask")
+pytestmark = pytest.mark.both_databases
 
 
 def sheet_references(app):
@@ -60,14 +61,14 @@ def test_failures_dead_letter_then_requeue_delivers(make_app, data_dir):
     assert client.get("/anmalan/health").get_json()["outbox_dead"] == 1
     assert sheet.read_bytes() == b"not a workbook"  # staff's file untouched
 
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     try:
         (dead,) = relay.dead_letters(connection)
         assert "cannot be loaded" in dead["last_error"]
         sheet.unlink()  # staff restore the workbook (here: let it be created)
         assert relay.requeue(connection) == 1
     finally:
-        connection.close()
+        connection.release()
     assert deliver_all(app) == {"done": 1}
     assert sheet_references(app) == stored_references(app)
 
@@ -101,12 +102,12 @@ def test_one_failing_row_does_not_hold_back_the_batch(app, client):
                 raise ValueError("this row cannot be written")
             return super().deliver_many(rows)
 
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     try:
         claimed = relay.claim(connection, due_only=False)
         outcomes = relay.deliver_batch(connection, RefusesOneRow(app.config["SHEET_PATH"]), claimed, app.config)
     finally:
-        connection.close()
+        connection.release()
     assert outcomes.pop(poisoned) == "retry"
     assert set(outcomes.values()) == {"done"}
     assert sorted(sheet_references(app)) == sorted(outcomes)
@@ -114,7 +115,7 @@ def test_one_failing_row_does_not_hold_back_the_batch(app, client):
 
 def test_a_claimed_row_is_not_claimed_again_until_its_owner_is_gone(app, client):
     submit(client)
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     try:
         assert len(relay.claim(connection)) == 1
         assert relay.claim(connection) == []
@@ -125,27 +126,27 @@ def test_a_claimed_row_is_not_claimed_again_until_its_owner_is_gone(app, client)
         connection.execute("UPDATE outbox SET lease_owner = ?", (owner,))
         assert len(relay.claim(connection)) == 1
     finally:
-        connection.close()
+        connection.release()
 
 
 def test_signup_erased_while_being_written_is_taken_back_out(app, client):
     submit(client)
     (reference,) = stored_references(app)
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
 
     class ErasedMeanwhile(XlsxSink):
         def deliver_many(self, rows):
             written = super().deliver_many(rows)
-            eraser = db.connect(app.config["DATABASE"])
+            eraser = db.connect(app.config)
             eraser.execute("DELETE FROM submissions WHERE reference = ?", (reference,))
-            eraser.close()
+            eraser.release()
             return written
 
     try:
         relay.claim(connection, due_only=False)
         outcome = relay.deliver_one(connection, ErasedMeanwhile(app.config["SHEET_PATH"]), reference, app.config)
     finally:
-        connection.close()
+        connection.release()
     assert outcome == "gone"
     assert sheet_references(app) == []
 
