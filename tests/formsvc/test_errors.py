@@ -1,9 +1,11 @@
 import sqlite3
+import time
 
+import pytest
 from bs4 import BeautifulSoup
 
 from formsvc import db_sqlite
-from tests.formsvc.formsvc_helpers import stored_references, submit
+from tests.formsvc.formsvc_helpers import query, stored_references, submit
 
 
 def soup(response):
@@ -47,3 +49,27 @@ def test_unreachable_database_shows_in_health_and_gives_a_swedish_503(app, clien
     broken = client.get("/anmalan/tack/SIM-2222-2222/")
     assert broken.status_code == 503 and broken.headers["Retry-After"] == "30"
     assert "Försök igen om en stund" in soup(broken).h1.get_text()
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_postgres_down_gives_503_then_recovers_by_itself(make_app, postgres_cluster):
+    app = make_app(FORMSVC_DATABASE_WAIT=1)
+    client = app.test_client()
+    assert submit(client).status_code == 303
+    postgres_cluster.stop()
+    try:
+        refused = submit(client, company="Under avbrottet AB")
+        health = client.get("/anmalan/health")
+    finally:
+        postgres_cluster.start()
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "30"
+    assert "Location" not in refused.headers
+    assert soup(refused).find(id="company")["value"] == "Under avbrottet AB"
+    assert health.status_code == 503 and health.get_json()["database"] == "error"
+    # No restart of the service: the pool replaces its dead connections.
+    deadline = time.monotonic() + 20
+    while (status := submit(client).status_code) != 303 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert status == 303
+    companies = [row[0] for row in query(app, "SELECT company FROM submissions")]
+    assert len(companies) == 2 and "Under avbrottet AB" not in companies
