@@ -63,15 +63,15 @@ def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
     ).fetchone():
         return []
     with connection.write_transaction():
-        # Rows leased to a live relay elsewhere are left out in the query, so a
-        # batch is not filled with rows that cannot be taken; leases held on
-        # this host are looked at, since their owner may be a dead process.
+        # Leases still running are left out unless another process on this
+        # host holds them (it may have died), and free rows come first, so a
+        # batch is not filled with rows that cannot be taken.
         candidates = connection.execute(
             f"SELECT reference, lease_until, lease_owner FROM outbox "
-            f"WHERE state = 'pending' {due_clause} "
-            f"AND (lease_until <= :now OR lease_owner LIKE :this_host) "
-            f"ORDER BY next_attempt_at {limit_clause}{connection.lock_for_claim}",
-            {"now": now, "limit": limit, "this_host": f"{socket.gethostname()}:%"},
+            f"WHERE state = 'pending' {due_clause} AND (lease_until <= :now "
+            f"OR (lease_owner LIKE :this_host AND lease_owner != :me)) "
+            f"ORDER BY lease_until > :now, next_attempt_at {limit_clause}{connection.lock_for_claim}",
+            {"now": now, "limit": limit, "this_host": f"{socket.gethostname()}:%", "me": lease_owner()},
         ).fetchall()
         claimed = [
             row["reference"] for row in candidates

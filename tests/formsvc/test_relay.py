@@ -1,13 +1,14 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
-from formsvc import db, relay
+from formsvc import db, relay, store
 from formsvc.sinks.xlsx import XlsxSink
 from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
 
@@ -177,3 +178,36 @@ def test_a_sink_that_cannot_connect_counts_as_a_failed_attempt(make_app):
     assert deliver_all(app) == {"retry": 1}
     ((attempts, error),) = query(app, "SELECT attempts, last_error FROM outbox")
     assert attempts == 1 and "SheetError" in error
+
+
+def test_relays_claiming_at_the_same_moment_take_disjoint_rows(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with db.connection(app.config) as connection:
+        answers = {name: "x" for name in store.COLUMNS} | {"areas": []}
+        references = {store.save_signup(connection, answers) for _ in range(50)}
+    start = threading.Barrier(4)
+
+    def claim_batch(_):
+        connection = db.connect(app.config)
+        try:
+            start.wait()
+            return relay.claim(connection, limit=20)
+        finally:
+            connection.release()
+
+    with ThreadPoolExecutor(4) as pool:
+        batches = list(pool.map(claim_batch, range(4)))
+    claimed = [reference for batch in batches for reference in batch]
+    assert len(claimed) == len(set(claimed)), "a row was claimed by two relays"
+    assert set(claimed) == references
+
+
+def test_a_lease_held_by_another_host_is_taken_over_only_when_it_runs_out(app, client):
+    submit(client)
+    with db.connection(app.config) as connection:
+        future = time.time() + 60
+        connection.execute("UPDATE outbox SET lease_owner = 'other-host:1', lease_until = ?", (future,))
+        assert relay.claim(connection) == []  # that host may still be writing the row
+        connection.execute("UPDATE outbox SET lease_until = ?", (time.time() - 1,))
+        assert relay.claim(connection) == stored_references(app)  # that host died: lease ran out
