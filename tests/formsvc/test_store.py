@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from formsvc import db, store
+from formsvc import db, db_sqlite, store
 from tests.formsvc.formsvc_helpers import valid_answers
 
 pytestmark = pytest.mark.both_databases
@@ -29,10 +29,12 @@ def test_save_writes_signup_and_outbox_entry_together(connection):
     assert [tuple(row) for row in connection.execute("SELECT reference, state FROM outbox")] == [(reference, "pending")]
 
 
-def test_sqlite_runs_in_wal_mode(connection, database):
-    if database:
-        pytest.skip("SQLite only")
-    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    connection = db_sqlite.connect(tmp_path / "wal.sqlite3")
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        connection.close()
 
 
 def test_references_avoid_ambiguous_characters():
