@@ -32,6 +32,16 @@ def postgres_missing():
     return None
 
 
+def require_postgres(environ=os.environ):
+    """Skip the calling test when PostgreSQL is missing, or fail it under CI=true,
+    where a quiet skip would hide that half the backends went untested."""
+    problem = postgres_missing()
+    if problem:
+        import pytest
+
+        (pytest.fail if environ.get("CI") == "true" else pytest.skip)(problem)
+
+
 def _free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
