@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,20 +60,36 @@ def postgres_cluster():
     cluster.destroy()
 
 
-@pytest.fixture
-def database(request):
+@contextmanager
+def _database_of_kind(kind, request):
     """'' for the embedded SQLite default, or the URL of a fresh, empty
-    PostgreSQL database (dropped afterwards) when parametrised with 'postgres'."""
-    if getattr(request, "param", "sqlite") == "sqlite":
+    PostgreSQL database, dropped afterwards."""
+    if kind == "sqlite":
         yield ""
         return
     from formsvc import db
 
     cluster = request.getfixturevalue("postgres_cluster")
     name = cluster.create_database()
-    yield cluster.url(name)
-    db.close_all()
-    cluster.drop_database(name)
+    try:
+        yield cluster.url(name)
+    finally:
+        db.close_all()
+        cluster.drop_database(name)
+
+
+@pytest.fixture
+def database(request):
+    """SQLite ('') unless parametrised with 'postgres' (see both_databases)."""
+    with _database_of_kind(getattr(request, "param", "sqlite"), request) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database(request):
+    """For a service shared by a whole module: the module runs once per backend."""
+    with _database_of_kind(request.param, request) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
