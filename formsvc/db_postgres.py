@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
@@ -148,6 +149,15 @@ def check_columns(raw):
         "WHERE table_schema = current_schema() AND table_name = 'submissions'")})
 
 
+def describe(url):
+    """host:port/database of a connection URL, without user or password (for logs)."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "an unreadable FORMSVC_DATABASE_URL"
+    return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '?')}"
+
+
 class PostgresDatabase:
     """A PostgreSQL database reached through a per-process connection pool."""
 
@@ -194,8 +204,14 @@ class PostgresDatabase:
     def prepare(self):
         """Migrate over a connection of its own: gunicorn may run this in the
         master before forking, where no pool (and its threads) should exist."""
-        with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as raw:
-            raw.autocommit = True
+        try:
+            raw = psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True)
+        except psycopg.OperationalError as error:
+            raise RuntimeError(
+                f"cannot reach PostgreSQL at {describe(self.url)} ({error}); check FORMSVC_DATABASE_URL "
+                "and that the server is running (formsvc starts once it can migrate the database)"
+            ) from error
+        with raw:
             migrate(raw)
             check_columns(raw)
 

@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 
 from . import db
 
-# SQLite's own tables and our writer bookkeeping are not data.
+# SQLite's own bookkeeping tables (sqlite_sequence, sqlite_stat1 …) are not data.
 SKIPPED_PREFIXES = ("sqlite_",)
 
 

@@ -73,3 +73,11 @@ def test_postgres_down_gives_503_then_recovers_by_itself(make_app, postgres_clus
     assert status == 303
     companies = [row[0] for row in query(app, "SELECT company FROM submissions")]
     assert len(companies) == 2 and "Under avbrottet AB" not in companies
+
+
+def test_unreachable_postgres_at_start_names_the_server_but_not_the_password(make_app):
+    with pytest.raises(RuntimeError) as stop:
+        make_app(FORMSVC_DATABASE_URL="postgresql://formsvc:hemligt@127.0.0.1:9/formsvc?connect_timeout=2")
+    message = str(stop.value)
+    assert "127.0.0.1:9/formsvc" in message and "FORMSVC_DATABASE_URL" in message
+    assert "hemligt" not in message
