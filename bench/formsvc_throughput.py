@@ -14,7 +14,12 @@ which speeds the trivial endpoint up far more than the CPU-bound sign-up.
 Prints req/s for both, the ratio (target >= 0.5) and p50/p99 latency of the
 sign-ups (target p99 <= 50 ms). Prints figures; asserts nothing.
 
-    .venv/bin/python -m bench.formsvc_throughput [--seconds 10] [--workers N] [--clients 16] [--sync NORMAL] [--load both|wrk|python]
+--database postgres measures the same run twice, on SQLite and on a
+throwaway PostgreSQL cluster with its durable defaults (fsync on,
+synchronous_commit on; Debian's initdb/pg_ctl), and prints PostgreSQL's
+sign-up throughput as a ratio of SQLite's (target >= 0.7).
+
+    .venv/bin/python -m bench.formsvc_throughput [--seconds 10] [--workers N] [--clients 16] [--sync NORMAL] [--load both|wrk|python] [--database sqlite|postgres]
 """
 
 import argparse
@@ -25,7 +30,6 @@ import shutil
 import urllib.parse
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -52,7 +56,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_service(data_dir, port, workers, synchronous):
+def start_service(data_dir, port, workers, synchronous, database_url=""):
     calls = data_dir / "calls.json"
     calls.write_text(json.dumps({"generated": datetime.now(timezone.utc).isoformat(), "calls": []}))
     # formsvc starts only with the site manifest next to calls.json.
@@ -65,6 +69,7 @@ def start_service(data_dir, port, workers, synchronous):
         FORMSVC_DATA_DIR=str(data_dir), CALLS_FILE=str(calls), SECRET_KEY="bench-only",
         FORMSVC_RELAY_THREAD="0", FORMSVC_RATE_LIMIT="off", FORMSVC_MIN_FILL_SECONDS="0",
         FORMSVC_SECURE_COOKIES="0", FORMSVC_LOG_LEVEL="WARNING", FORMSVC_SQLITE_SYNC=synchronous,
+        FORMSVC_DATABASE_URL=database_url,
     )
     log = open(data_dir / "gunicorn.log", "wb")
     process = subprocess.Popen(
@@ -218,26 +223,52 @@ def python_phases(base, args, folder):
     return trivial, durable, acknowledged, percentile(latencies, .99)
 
 
-def measure(load, args):
-    """Start a fresh service, run both phases with one load generator, print the figures."""
+def measure(load, args, database_url=""):
+    """Start a fresh service, run both phases with one load generator, print the
+    figures; return (durable sign-ups/s, sign-up p99 s)."""
+    from formsvc import db
+
+    backend = "postgresql" if database_url else f"sqlite synchronous={args.sync}"
     with tempfile.TemporaryDirectory(prefix="formsvc-bench-") as folder:
         data_dir = Path(folder)
         port = free_port()
-        process = start_service(data_dir, port, args.workers, args.sync)
+        process = start_service(data_dir, port, args.workers, args.sync, database_url)
         base = f"http://127.0.0.1:{port}"
         try:
-            print(f"\n[{load}] gunicorn -w {args.workers} on {base}, {args.clients} connections, {args.seconds:g} s each, "
-                  f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, synchronous={args.sync}")
+            print(f"\n[{load}, {backend}] gunicorn -w {args.workers} on {base}, {args.clients} connections, "
+                  f"{args.seconds:g} s each, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
             phases = wrk_phases if load == "wrk" else python_phases
             trivial, durable, acknowledged, p99 = phases(base, args, data_dir)
-            connection = sqlite3.connect(data_dir / "formsvc.sqlite3")
-            stored = connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
-            connection.close()
+            config = {"DATABASE": data_dir / "formsvc.sqlite3", "DATABASE_URL": database_url}
+            with db.connection(config) as connection:
+                stored = connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+            db.close_all()
             print(f"ratio sign-ups/trivial  {durable / trivial:.2f} (target >= 0.5)")
             print(f"p99 sign-up latency     {p99 * 1000:.1f} ms (target <= 50 ms)")
             print(f"rows in database        {stored} (acknowledged {acknowledged})")
         finally:
             stop_service(process)
+    return durable, p99
+
+
+def compare_backends(loads, args):
+    """SQLite and PostgreSQL in one run, the same load each; print PostgreSQL/SQLite."""
+    from tests.formsvc.postgres_cluster import PostgresCluster, postgres_missing
+
+    problem = postgres_missing()
+    if problem:
+        sys.exit(problem)
+    cluster = PostgresCluster(durable=True).start()
+    try:
+        for load in loads:
+            sqlite_rate, sqlite_p99 = measure(load, args)
+            postgres_rate, postgres_p99 = measure(load, args, cluster.url(cluster.create_database()))
+            print(f"\n[{load}] sign-ups/s at {args.clients} connections: sqlite {sqlite_rate:.1f} "
+                  f"(p99 {sqlite_p99 * 1000:.1f} ms), postgresql {postgres_rate:.1f} "
+                  f"(p99 {postgres_p99 * 1000:.1f} ms)")
+            print(f"[{load}] postgresql/sqlite throughput {postgres_rate / sqlite_rate:.2f} (target >= 0.7)")
+    finally:
+        cluster.destroy()
 
 
 def main():
@@ -248,6 +279,8 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--sync", choices=("FULL", "NORMAL"), default="FULL",
                         help="SQLite synchronous mode (formsvc's default is FULL)")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: measure SQLite and PostgreSQL in one run and compare them")
     parser.add_argument("--load", choices=("both", "wrk", "python"), default="both",
                         help="load generator(s); wrk needs the Debian package and is skipped without it")
     args = parser.parse_args()
@@ -255,6 +288,9 @@ def main():
     if "wrk" in loads and not shutil.which("wrk"):
         print("wrk not installed (apt-get install wrk): measuring with Python clients only")
         loads = ["python"]
+    if args.database == "postgres":
+        compare_backends(loads, args)
+        return
     for load in loads:
         measure(load, args)
 

@@ -59,7 +59,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Back up formsvc's database while it runs.")
     parser.add_argument("target_dir", type=Path, help="folder for the backup files")
     arguments = parser.parse_args(argv)
-    database = config.load()["DATABASE"]
+    settings = config.load()
+    if settings["DATABASE_URL"]:
+        sys.exit("FORMSVC_DATABASE_URL is set: sign-ups are in PostgreSQL; back them up with "
+                 "pg_dump as the handbook's Drift page shows (this command copies SQLite only)")
+    database = settings["DATABASE"]
     if not Path(database).exists():
         sys.exit(f"{database}: no database here; check FORMSVC_DATA_DIR")
     path = backup_database(database, arguments.target_dir)

@@ -1,7 +1,7 @@
-"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters`."""
+"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters`,
+and the operator's `migrate-to-postgres`."""
 
 import csv
-from contextlib import contextmanager
 import sys
 import time
 from pathlib import Path
@@ -12,17 +12,13 @@ from flask.cli import with_appcontext
 from openpyxl import Workbook
 
 from . import db, relay, store
+from .migrate_postgres import migrate_to_postgres_command
 from .sinks import HEADERS, SheetBusy, SheetError, make_sink, sheet_row
 from .sinks.base import EMAIL_HEADER
 
 
-@contextmanager
 def _database():
-    connection = db.connect(current_app.config["DATABASE"])
-    try:
-        yield connection
-    finally:
-        connection.close()
+    return db.connection(current_app.config)
 
 
 @click.command("relay")
@@ -160,5 +156,5 @@ def deadletters_command():
 
 def init_app(app):
     for command in (relay_command, export_command, erase_command, purge_command,
-                    requeue_command, deadletters_command):
+                    requeue_command, deadletters_command, migrate_to_postgres_command):
         app.cli.add_command(command)

@@ -37,6 +37,11 @@ def load(environ=os.environ):
         "REPO_DIR": repo_dir,
         "DATA_DIR": data_dir,
         "DATABASE": data_dir / "formsvc.sqlite3",
+        # postgresql://… puts sign-ups and outbox in PostgreSQL (several hosts); unset: the file above.
+        "DATABASE_URL": environ.get("FORMSVC_DATABASE_URL", "").strip(),
+        "DATABASE_POOL_SIZE": _number(environ, "FORMSVC_DATABASE_POOL_SIZE", 8, int),
+        # How long a request waits for a PostgreSQL connection before answering 503.
+        "DATABASE_WAIT": _number(environ, "FORMSVC_DATABASE_WAIT", 5.0),
         "SQLITE_SYNC": environ.get("FORMSVC_SQLITE_SYNC", "FULL").strip().upper(),
         "SECRET_KEY": environ.get("SECRET_KEY") or persistent_secret_key(data_dir),
         "SHEET_BACKEND": environ.get("SHEET_BACKEND", "xlsx").strip().lower(),

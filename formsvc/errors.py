@@ -4,6 +4,8 @@ import logging
 
 from flask import render_template
 
+from . import db
+
 log = logging.getLogger(__name__)
 
 PAGES = {
@@ -42,6 +44,15 @@ def render_error(code):
     return render_template("error.html", heading=heading, paragraphs=paragraphs), code
 
 
+def database_unavailable(error):
+    """A database that is down or restarting: nothing was written; say when to retry."""
+    log.error("database unavailable: %s", error)
+    page, code = render_error(503)
+    return page, code, {"Retry-After": str(db.RETRY_AFTER_SECONDS)}
+
+
 def init_app(app):
     for code in PAGES:
         app.register_error_handler(code, lambda _error, code=code: render_error(code))
+    for error_class in db.UNAVAILABLE:
+        app.register_error_handler(error_class, database_unavailable)

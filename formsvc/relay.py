@@ -4,7 +4,8 @@ Delivery is idempotent (the sink skips a Referens it already has) and every
 claimed outbox row carries a lease, so several relays — one thread per
 gunicorn worker plus `flask --app formsvc relay` — can run side by side.
 A relay that died while holding a lease on this host is detected by its pid,
-so its rows are picked up again without waiting for the lease to run out.
+so its rows are picked up again without waiting for the lease to run out; a
+lease held by a host that died runs out after LEASE_SECONDS.
 """
 
 import logging
@@ -47,9 +48,14 @@ def _owner_gone(owner):
 
 
 def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
-    """Lease up to `limit` pending rows nobody else is working on; return their references."""
+    """Lease up to `limit` (None: all) pending rows nobody else is working on; return their references.
+
+    On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so relays
+    on other hosts claiming at the same moment take other rows, never these.
+    """
     now = now or time.time()
     due_clause = "AND next_attempt_at <= :now" if due_only else ""
+    limit_clause = "LIMIT :limit" if limit else ""
     # Look before taking the write lock: idle relays in every worker must not
     # queue up behind (or in front of) sign-ups for nothing.
     if not connection.execute(
@@ -57,10 +63,15 @@ def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
     ).fetchone():
         return []
     with connection.write_transaction():
+        # Leases still running are left out unless another process on this
+        # host holds them (it may have died), and free rows come first, so a
+        # batch is not filled with rows that cannot be taken.
         candidates = connection.execute(
             f"SELECT reference, lease_until, lease_owner FROM outbox "
-            f"WHERE state = 'pending' {due_clause} ORDER BY next_attempt_at LIMIT :limit",
-            {"now": now, "limit": limit},
+            f"WHERE state = 'pending' {due_clause} AND (lease_until <= :now "
+            f"OR (lease_owner LIKE :this_host AND lease_owner != :me)) "
+            f"ORDER BY lease_until > :now, next_attempt_at {limit_clause}{connection.lock_for_claim}",
+            {"now": now, "limit": limit, "this_host": f"{socket.gethostname()}:%", "me": lease_owner()},
         ).fetchall()
         claimed = [
             row["reference"] for row in candidates
@@ -166,9 +177,9 @@ def _record_failure(connection, reference, error, config):
 def run_pass(config, due_only=True):
     """Deliver what can be delivered now; return {outcome: count}."""
     outcomes = {}
-    connection = db.connect(config["DATABASE"])
+    connection = db.connect(config)
     try:
-        claimed = claim(connection, due_only=due_only, limit=BATCH_SIZE if due_only else -1)
+        claimed = claim(connection, due_only=due_only, limit=BATCH_SIZE if due_only else None)
         if not claimed:
             return outcomes
         try:
@@ -181,7 +192,7 @@ def run_pass(config, due_only=True):
         for outcome in deliver_batch(connection, sink, claimed, config).values():
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
-        connection.close()
+        connection.release()
     return outcomes
 
 

@@ -1,10 +1,10 @@
-"""Sign-ups in SQLite: save one together with its outbox entry, find, erase, purge."""
+"""Sign-ups in the database (either backend): save one together with its outbox entry, find, erase, purge."""
 
 import secrets
-import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 
+from .db import DUPLICATE_KEY
 from .fields import FIELDS
 
 # No 0/O, 1/I/L or U: a reference read out over the phone cannot be misheard.
@@ -25,7 +25,7 @@ def new_reference():
 def save_signup(connection, answers, call=None, now=None):
     """Insert the sign-up and its outbox entry in one transaction; return the reference.
 
-    Raises sqlite3.OperationalError (locked, disk full…) with nothing stored.
+    Raises one of db.UNAVAILABLE (locked, disk full, server gone…) with nothing stored.
     """
     received = now or datetime.now(timezone.utc)
     values = [field.column_value(answers[field.name]) for field in FIELDS]
@@ -45,7 +45,7 @@ def save_signup(connection, answers, call=None, now=None):
                     (reference, time.time()),
                 )
             return reference
-        except sqlite3.IntegrityError:
+        except DUPLICATE_KEY:
             continue  # reference collision (rolled back): draw another
     raise RuntimeError(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
 

@@ -2,11 +2,10 @@
 
 import logging
 import re
-import sqlite3
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from . import fields, relay, security, store
+from . import db, fields, relay, security, store
 from .calls import OPEN, UPCOMING, swedish_datetime
 from .db import get_db
 from .forms import SignupForm
@@ -68,10 +67,10 @@ def _signup(call):
         return _render_form(form, call)
     try:
         reference = store.save_signup(get_db(), form.answers, call)
-    except sqlite3.OperationalError as error:
+    except db.UNAVAILABLE as error:
         log.error("sign-up not stored: %s", error)
         page, status = _render_form(form, call, notice=STORAGE_FAILED, status=503)
-        return page, status, {"Retry-After": "30"}
+        return page, status, {"Retry-After": str(db.RETRY_AFTER_SECONDS)}
     relay.nudge()
     return redirect(url_for(".thanks", reference=reference), code=303)
 
@@ -118,7 +117,7 @@ def thanks(reference):
 def health():
     try:
         pending, dead = relay.backlog(get_db())
-    except sqlite3.Error as error:
+    except db.DATABASE_ERRORS as error:
         log.error("health check: database unavailable: %s", error)
         return jsonify(database="error", outbox_pending=None, outbox_dead=None), 503
     return jsonify(database="ok", outbox_pending=pending, outbox_dead=dead)

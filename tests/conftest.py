@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,57 @@ def stop_process(process, grace_seconds=10):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=grace_seconds)
+
+
+def pytest_generate_tests(metafunc):
+    """Tests in a module marked `both_databases` that use the `database`
+    fixture run once on SQLite and once on PostgreSQL (never copied)."""
+    if "database" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL server for the run; under CI=true a missing
+    PostgreSQL fails the tests that need it instead of skipping them."""
+    from tests.formsvc.postgres_cluster import PostgresCluster, require_postgres
+
+    require_postgres()
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.destroy()
+
+
+@contextmanager
+def _database_of_kind(kind, request):
+    """'' for the embedded SQLite default, or the URL of a fresh, empty
+    PostgreSQL database, dropped afterwards."""
+    if kind == "sqlite":
+        yield ""
+        return
+    from formsvc import db
+
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.create_database()
+    try:
+        yield cluster.url(name)
+    finally:
+        db.close_all()
+        cluster.drop_database(name)
+
+
+@pytest.fixture
+def database(request):
+    """SQLite ('') unless parametrised with 'postgres' (see both_databases)."""
+    with _database_of_kind(getattr(request, "param", "sqlite"), request) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database(request):
+    """For a service shared by a whole module: the module runs once per backend."""
+    with _database_of_kind(request.param, request) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

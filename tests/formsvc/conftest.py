@@ -18,11 +18,14 @@ def data_dir(tmp_path):
 
 
 @pytest.fixture
-def make_app(data_dir, monkeypatch):
-    """Factory: create_app() from the environment, with test overrides."""
+def make_app(data_dir, database, monkeypatch):
+    """Factory: create_app() from the environment, with test overrides; on
+    PostgreSQL when the module is marked both_databases."""
     for name in list(os.environ):
         if name.startswith(("FORMSVC_", "SHEET_", "SIM_")) or name in ("SECRET_KEY", "CALLS_FILE"):
             monkeypatch.delenv(name)
+    if database:
+        monkeypatch.setenv("FORMSVC_DATABASE_URL", database)
     monkeypatch.setenv("FORMSVC_DATA_DIR", str(data_dir))
     monkeypatch.setenv("CALLS_FILE", str(write_calls(data_dir / "calls.json")))
     write_site_manifest(data_dir / "site.json")  # found next to CALLS_FILE

@@ -4,7 +4,6 @@ and workbook readers (a module, so tests import them as tests.formsvc.formsvc_he
 
 import json
 import re
-import sqlite3
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from formsvc import fields, relay
+from formsvc import db, fields, relay
 
 REPO = Path(__file__).resolve().parents[2]
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -110,15 +109,13 @@ def submit(client, path="/anmalan/", **overrides):
 
 
 def query(app, sql, parameters=()):
-    connection = sqlite3.connect(app.config["DATABASE"])
-    try:
-        return connection.execute(sql, parameters).fetchall()
-    finally:
-        connection.close()
+    """Rows as tuples, from whichever database the app uses."""
+    with db.connection(app.config) as connection:
+        return [tuple(row) for row in connection.execute(sql, parameters).fetchall()]
 
 
 def stored_references(app):
-    return [row[0] for row in query(app, "SELECT reference FROM submissions")]
+    return [row[0] for row in query(app, "SELECT reference FROM submissions ORDER BY received_at, reference")]
 
 
 def deliver_all(app):

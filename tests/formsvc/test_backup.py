@@ -3,6 +3,8 @@
 import shutil
 import threading
 
+import pytest
+
 from formsvc import backup
 from tests.formsvc.formsvc_helpers import stored_references, submit
 
@@ -46,3 +48,11 @@ def test_backup_command_names_a_missing_database(make_app, tmp_path, monkeypatch
         assert "formsvc.sqlite3: no database here" in str(stop.code)
     else:
         raise AssertionError("a missing database must stop the command")
+
+
+def test_backup_command_points_to_pg_dump_when_postgres_is_configured(make_app, monkeypatch, tmp_path):
+    make_app()
+    monkeypatch.setenv("FORMSVC_DATABASE_URL", "postgresql://formsvc@db.example.se/formsvc")
+    with pytest.raises(SystemExit) as stop:
+        backup.main([str(tmp_path / "backups")])
+    assert "pg_dump" in str(stop.value.code) and not (tmp_path / "backups").exists()

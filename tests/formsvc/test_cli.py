@@ -2,10 +2,13 @@ import csv
 import io
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from openpyxl import load_workbook
 
 from formsvc import db, store
 from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+
+pytestmark = pytest.mark.both_databases
 
 
 def run(app, *args):
@@ -59,9 +62,9 @@ def test_erase_by_email_finds_rows_in_both_places_even_after_a_purge(app, client
     submit(client, email="bo@example.se")
     deliver_all(app)
     (first,) = query(app, "SELECT reference FROM submissions WHERE email = 'anna@example.se'")[0]
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     store.erase(connection, [first])  # gone from the database already, still in the sheet
-    connection.close()
+    connection.release()
     output = run(app, "erase", "--email", "ANNA@example.se")
     assert "database: removed 1 sign-up(s)" in output and "workbook: removed 2 row(s)" in output
     assert [r["E-post"].value for r in sheet_rows(app.config["SHEET_PATH"])] == ["bo@example.se"]
@@ -73,10 +76,10 @@ def test_purge_requeue_and_deadletters(app, client):
     submit(client)
     old, recent = stored_references(app)
     long_ago = (datetime.now(timezone.utc) - timedelta(days=400)).isoformat(timespec="microseconds")
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     connection.execute("UPDATE submissions SET received_at = ? WHERE reference = ?", (long_ago, old))
     connection.execute("UPDATE outbox SET state = 'dead', attempts = 8, last_error = 'SheetError: x'")
-    connection.close()
+    connection.release()
 
     assert "purged 1 sign-up(s) older than 365 days" in run(app, "purge", "--older-than", "365")
     assert stored_references(app) == [recent]

@@ -49,7 +49,7 @@ def test_erased_rows_leave_no_trace_in_the_database_or_its_wal(app, client, data
     submit(client, email="hemlig.person@example.se", company="Hemligt Bolag AB")
     submit(client, email="kvar@example.se")
     # Another worker's connection stays open, as in production.
-    worker = db.connect(app.config["DATABASE"])
+    worker = db.connect(app.config)
     worker.execute("SELECT COUNT(*) FROM submissions").fetchone()
     assert b"hemlig.person@example.se" in raw_bytes(data_dir)
     output = app.test_cli_runner().invoke(args=["erase", "--email", "hemlig.person@example.se"]).output
@@ -57,7 +57,7 @@ def test_erased_rows_leave_no_trace_in_the_database_or_its_wal(app, client, data
     disk = raw_bytes(data_dir)
     assert b"hemlig.person@example.se" not in disk and b"Hemligt Bolag" not in disk
     assert b"kvar@example.se" in disk
-    worker.close()
+    worker.release()
 
 
 def test_health_cost_follows_the_backlog_not_every_entry_ever_written(app):
@@ -73,7 +73,7 @@ def test_health_cost_follows_the_backlog_not_every_entry_ever_written(app):
         connection.set_progress_handler(None, 1)
         return steps[0], pending, dead
 
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     answers = {field.name: "x" for field in store.FIELDS} | {"areas": []}
     for _ in range(3):
         store.save_signup(connection, answers)
@@ -89,7 +89,7 @@ def test_health_cost_follows_the_backlog_not_every_entry_ever_written(app):
             connection.execute("INSERT INTO outbox (reference, state, next_attempt_at) VALUES (?, 'done', 0)",
                                (reference,))
     aged, pending, dead = health_steps(connection)
-    connection.close()
+    connection.release()
     assert (pending, dead) == (3, 0)
     assert aged <= young + 50, f"{young} steps with 3 entries, {aged} with 5,000 delivered ones as well"
 
@@ -99,9 +99,9 @@ def test_erase_by_email_finds_a_workbook_row_whose_address_starts_with_a_formula
     submit(client, email=address)
     deliver_all(app)
     assert [row["E-post"].value for row in sheet_rows(app.config["SHEET_PATH"])] == ["'" + address]
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     store.erase(connection, stored_references(app))  # the database row is gone already
-    connection.close()
+    connection.release()
     result = app.test_cli_runner().invoke(args=["erase", "--email", address])
     assert result.exit_code == 0, result.output
     assert "workbook: removed 1 row(s)" in result.output

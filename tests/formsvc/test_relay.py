@@ -1,17 +1,19 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
-from formsvc import db, relay
+from formsvc import db, relay, store
 from formsvc.sinks.xlsx import XlsxSink
 from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
 
 FLASK = Path(sys.executable).with_name("flask")
+pytestmark = pytest.mark.both_databases
 
 
 def sheet_references(app):
@@ -60,14 +62,14 @@ def test_failures_dead_letter_then_requeue_delivers(make_app, data_dir):
     assert client.get("/anmalan/health").get_json()["outbox_dead"] == 1
     assert sheet.read_bytes() == b"not a workbook"  # staff's file untouched
 
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     try:
         (dead,) = relay.dead_letters(connection)
         assert "cannot be loaded" in dead["last_error"]
         sheet.unlink()  # staff restore the workbook (here: let it be created)
         assert relay.requeue(connection) == 1
     finally:
-        connection.close()
+        connection.release()
     assert deliver_all(app) == {"done": 1}
     assert sheet_references(app) == stored_references(app)
 
@@ -101,12 +103,12 @@ def test_one_failing_row_does_not_hold_back_the_batch(app, client):
                 raise ValueError("this row cannot be written")
             return super().deliver_many(rows)
 
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     try:
         claimed = relay.claim(connection, due_only=False)
         outcomes = relay.deliver_batch(connection, RefusesOneRow(app.config["SHEET_PATH"]), claimed, app.config)
     finally:
-        connection.close()
+        connection.release()
     assert outcomes.pop(poisoned) == "retry"
     assert set(outcomes.values()) == {"done"}
     assert sorted(sheet_references(app)) == sorted(outcomes)
@@ -114,7 +116,7 @@ def test_one_failing_row_does_not_hold_back_the_batch(app, client):
 
 def test_a_claimed_row_is_not_claimed_again_until_its_owner_is_gone(app, client):
     submit(client)
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
     try:
         assert len(relay.claim(connection)) == 1
         assert relay.claim(connection) == []
@@ -125,27 +127,27 @@ def test_a_claimed_row_is_not_claimed_again_until_its_owner_is_gone(app, client)
         connection.execute("UPDATE outbox SET lease_owner = ?", (owner,))
         assert len(relay.claim(connection)) == 1
     finally:
-        connection.close()
+        connection.release()
 
 
 def test_signup_erased_while_being_written_is_taken_back_out(app, client):
     submit(client)
     (reference,) = stored_references(app)
-    connection = db.connect(app.config["DATABASE"])
+    connection = db.connect(app.config)
 
     class ErasedMeanwhile(XlsxSink):
         def deliver_many(self, rows):
             written = super().deliver_many(rows)
-            eraser = db.connect(app.config["DATABASE"])
+            eraser = db.connect(app.config)
             eraser.execute("DELETE FROM submissions WHERE reference = ?", (reference,))
-            eraser.close()
+            eraser.release()
             return written
 
     try:
         relay.claim(connection, due_only=False)
         outcome = relay.deliver_one(connection, ErasedMeanwhile(app.config["SHEET_PATH"]), reference, app.config)
     finally:
-        connection.close()
+        connection.release()
     assert outcome == "gone"
     assert sheet_references(app) == []
 
@@ -176,3 +178,36 @@ def test_a_sink_that_cannot_connect_counts_as_a_failed_attempt(make_app):
     assert deliver_all(app) == {"retry": 1}
     ((attempts, error),) = query(app, "SELECT attempts, last_error FROM outbox")
     assert attempts == 1 and "SheetError" in error
+
+
+def test_relays_claiming_at_the_same_moment_take_disjoint_rows(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with db.connection(app.config) as connection:
+        answers = {name: "x" for name in store.COLUMNS} | {"areas": []}
+        references = {store.save_signup(connection, answers) for _ in range(50)}
+    start = threading.Barrier(4)
+
+    def claim_batch(_):
+        connection = db.connect(app.config)
+        try:
+            start.wait()
+            return relay.claim(connection, limit=20)
+        finally:
+            connection.release()
+
+    with ThreadPoolExecutor(4) as pool:
+        batches = list(pool.map(claim_batch, range(4)))
+    claimed = [reference for batch in batches for reference in batch]
+    assert len(claimed) == len(set(claimed)), "a row was claimed by two relays"
+    assert set(claimed) == references
+
+
+def test_a_lease_held_by_another_host_is_taken_over_only_when_it_runs_out(app, client):
+    submit(client)
+    with db.connection(app.config) as connection:
+        future = time.time() + 60
+        connection.execute("UPDATE outbox SET lease_owner = 'other-host:1', lease_until = ?", (future,))
+        assert relay.claim(connection) == []  # that host may still be writing the row
+        connection.execute("UPDATE outbox SET lease_until = ?", (time.time() - 1,))
+        assert relay.claim(connection) == stored_references(app)  # that host died: lease ran out

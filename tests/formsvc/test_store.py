@@ -1,19 +1,20 @@
 import re
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from formsvc import db, store
+from formsvc import db, db_sqlite, store
 from tests.formsvc.formsvc_helpers import valid_answers
+
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture
-def connection(tmp_path):
-    connection = db.connect(tmp_path / "test.sqlite3")
-    db.migrate(connection)
+def connection(make_app):
+    app = make_app()  # migrates the database it is given
+    connection = db.connect(app.config)
     yield connection
-    connection.close()
+    connection.release()
 
 
 def answers():
@@ -26,7 +27,14 @@ def test_save_writes_signup_and_outbox_entry_together(connection):
     assert re.fullmatch(store.REFERENCE_PATTERN, reference)
     assert store.find(connection, reference)["company"] == "Verkstad i Krokom AB"
     assert [tuple(row) for row in connection.execute("SELECT reference, state FROM outbox")] == [(reference, "pending")]
-    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    connection = db_sqlite.connect(tmp_path / "wal.sqlite3")
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        connection.close()
 
 
 def test_references_avoid_ambiguous_characters():
@@ -45,7 +53,7 @@ def test_reference_collision_draws_a_new_one(connection, monkeypatch):
 def test_failed_outbox_insert_rolls_the_signup_back(connection):
     # A real failure half-way through the transaction: the outbox table is gone.
     connection.execute("ALTER TABLE outbox RENAME TO outbox_moved")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(db.DATABASE_ERRORS):
         store.save_signup(connection, answers())
     assert connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
 
@@ -70,6 +78,30 @@ def test_purge_older_than(connection):
     assert [row["reference"] for row in store.all_signups(connection)] == [new]
 
 
-def test_migrate_is_idempotent(connection):
-    db.migrate(connection)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
+def test_migrate_is_idempotent(connection, app):
+    reference = store.save_signup(connection, answers())
+    db.backend(app.config).prepare()
+    assert connection.schema_version() == 1
+    assert store.find(connection, reference)["company"] == "Verkstad i Krokom AB"
+
+
+def test_hosts_starting_together_migrate_once(database, data_dir):
+    """Several processes preparing one empty database at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from formsvc.db_postgres import PostgresDatabase
+    from formsvc.db_sqlite import SqliteDatabase
+
+    def prepare(_):
+        fresh = PostgresDatabase(database) if database else SqliteDatabase(data_dir / "racing.sqlite3")
+        fresh.prepare()
+        connection = fresh.connect()
+        try:
+            return connection.schema_version()
+        finally:
+            connection.release()
+            if database:
+                fresh.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(prepare, range(4))) == [1] * 4

@@ -8,9 +8,10 @@ from tests.reliability.reliability_harness import FormService, service_environme
 
 
 @pytest.fixture
-def service_env(tmp_path):
-    """Environment for one test's formsvc processes (relay thread off)."""
-    return service_environment(tmp_path / "data")
+def service_env(tmp_path, database):
+    """Environment for one test's formsvc processes (relay thread off), on
+    PostgreSQL when the module is marked both_databases."""
+    return service_environment(tmp_path / "data", FORMSVC_DATABASE_URL=database)
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """What the reliability tests read back: the staff workbook (with openpyxl)
-and formsvc's SQLite tables (with sqlite3), plus the relay-until-done step
-most tests end with."""
+and formsvc's tables (through formsvc.db, so on SQLite or PostgreSQL as the
+service's environment says), plus the relay-until-done step most tests end with."""
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 from openpyxl import load_workbook
 
+from formsvc import db
 from tests.reliability.reliability_harness import run_relay
 
 
@@ -36,11 +36,10 @@ def database_path(env):
 
 
 def query(env, sql, parameters=()):
-    connection = sqlite3.connect(database_path(env), timeout=10)
-    try:
-        return connection.execute(sql, parameters).fetchall()
-    finally:
-        connection.close()
+    """Rows as tuples from the database the service with this environment uses."""
+    config = {"DATABASE": database_path(env), "DATABASE_URL": env.get("FORMSVC_DATABASE_URL", "")}
+    with db.connection(config) as connection:
+        return [tuple(row) for row in connection.execute(sql, parameters).fetchall()]
 
 
 # The two formsvc tables these tests read; names follow formsvc/db.py.

@@ -25,6 +25,8 @@ from tests.reliability.reliability_harness import (
     service_environment,
 )
 
+pytestmark = pytest.mark.both_databases
+
 SIGNUPS = 200
 CLIENT_THREADS = 8
 CLI_RELAYS = 2
@@ -32,8 +34,8 @@ SETTLE_SECONDS = 90
 
 
 @pytest.mark.slow
-def test_worker_threads_and_cli_relays_deliver_each_signup_once(tmp_path, start_service):
-    env = service_environment(tmp_path / "data", FORMSVC_RELAY_THREAD="1")
+def test_worker_threads_and_cli_relays_deliver_each_signup_once(tmp_path, start_service, database):
+    env = service_environment(tmp_path / "data", FORMSVC_RELAY_THREAD="1", FORMSVC_DATABASE_URL=database)
     service = start_service(env)
     relay_log = open(tmp_path / "relays.log", "wb")
     relays = [

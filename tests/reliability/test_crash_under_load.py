@@ -18,6 +18,8 @@ from tests.reliability.reliability_harness import (
     reference_from_location,
 )
 
+pytestmark = pytest.mark.both_databases
+
 SIGNUPS = 300
 CLIENT_THREADS = 16
 KILL_AFTER_ACKNOWLEDGED = 100

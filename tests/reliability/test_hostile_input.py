@@ -30,8 +30,9 @@ CLIENTS = 4
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    env = service_environment(tmp_path_factory.mktemp("hostile"))
+def service(tmp_path_factory, module_database):
+    """One service per backend: the campaign runs on SQLite and on PostgreSQL."""
+    env = service_environment(tmp_path_factory.mktemp("hostile"), FORMSVC_DATABASE_URL=module_database)
     running = FormService(env)
     try:
         yield running.start()

@@ -4,7 +4,6 @@ chunked body over the limit, and a relay that starts with the service."""
 
 import select
 import socket
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -14,7 +13,11 @@ import requests
 from openpyxl import load_workbook
 
 from tests.reliability.reliability_harness import PRODUCTION_CONFIG as CONFIG_FILE
+from tests.reliability.reliability_checks import submission_references
 from tests.reliability.reliability_harness import SignupClient, free_port, sign_up
+
+pytestmark = pytest.mark.both_databases
+
 SLOW_CLIENTS = 3
 VISITOR_BUDGET_SECONDS = 1.0
 
@@ -134,11 +137,7 @@ def test_head_on_the_form_is_200_from_the_real_server(service_env, start_service
 
 
 def stored_count(env):
-    connection = sqlite3.connect(f"{env['FORMSVC_DATA_DIR']}/formsvc.sqlite3")
-    try:
-        return connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
-    finally:
-        connection.close()
+    return len(submission_references(env))
 
 
 def sheet_has_rows(env, count):

@@ -19,6 +19,8 @@ from tests.reliability.reliability_harness import (
     sign_up,
 )
 
+pytestmark = pytest.mark.both_databases
+
 CRASH_EXIT_CODE = 70
 
 

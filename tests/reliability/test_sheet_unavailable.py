@@ -26,6 +26,8 @@ from tests.reliability.reliability_harness import (
     sign_up,
 )
 
+pytestmark = pytest.mark.both_databases
+
 LOCK_HOLDER = """
 import sys
 from filelock import FileLock
