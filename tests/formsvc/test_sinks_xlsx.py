@@ -5,6 +5,7 @@ import pytest
 from filelock import FileLock
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 
 from formsvc.sinks import HEADERS, SheetBusy, SheetError, sheet_row
 from formsvc.sinks.workbook_layout import STAFF_HEADERS, STATUS_CHOICES
@@ -183,17 +184,21 @@ def test_staff_columns_are_created_once_and_never_touched_again(path):
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]
     letters = _column_letters(sheet)
-    # Staff rename Status, fill it and Anteckning, and delete Handläggare (it is last but one).
+    # Staff rename Status and fill it, move Anteckning to the front and fill it,
+    # and delete Handläggare.
     sheet[f"{letters['Status']}1"] = "Läge"
     sheet[f"{letters['Status']}2"] = "Kontaktad"
     sheet[f"{letters['Anteckning']}2"] = "ringde tisdag"
-    sheet.delete_cols(sheet[f"{letters['Handläggare']}1"].column)
+    note_column = sheet[f"{letters['Anteckning']}1"].column
+    sheet.delete_cols(sheet[f"{letters['Handläggare']}1"].column)  # left of Anteckning
+    sheet.insert_cols(1)
+    sheet.move_range(f"{get_column_letter(note_column)}1:{get_column_letter(note_column)}2", cols=1 - note_column)
     workbook.save(path)
 
     sink.deliver(row("SIM-BBBB-BBBB"))
     sheet = load_workbook(path).worksheets[0]
     headers = [cell.value for cell in sheet[1]]
-    assert headers == list(HEADERS) + ["Läge", "Anteckning"]  # neither re-added nor renamed back
+    assert headers == ["Anteckning"] + list(HEADERS) + ["Läge"]  # none re-added, renamed back or moved
     first, second = sheet_rows(path)
     assert (first["Läge"].value, first["Anteckning"].value) == ("Kontaktad", "ringde tisdag")
     assert (second["Läge"].value, second["Anteckning"].value) == (None, None)
