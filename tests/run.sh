@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh machine (venv, pinned packages,
 # Debian's Chromium, a Java runtime for the HTML checker, redis-server, PostgreSQL
-# and Node.js/npm for the web editor), then runs pytest.
+# Node.js/npm for the web editor and LibreOffice Calc for the workbook round trip), then runs pytest.
 # Extra arguments go to pytest, e.g. `bash tests/run.sh tests/formsvc -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The Redis rate-limit test starts its own redis-server (fails under CI=true when missing).
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# The staff-workbook round trip opens and saves the sheet in LibreOffice (fails under CI=true when missing).
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 # formsvc's store, relay, CLI and reliability tests also run on a throwaway
 # PostgreSQL cluster (initdb/pg_ctl; fails under CI=true when missing).
 [ -x "${SIM_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}/initdb" ] || missing+=(postgresql)

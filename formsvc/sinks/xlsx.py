@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from ..cells import neutralise
 from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
+from .workbook_layout import extend_filter_to, lay_out_new_sheet, write_cell
 
 SHEET_TITLE = "Anmälningar"
 NEW_WORKBOOK_MODE = 0o640
@@ -66,11 +67,11 @@ class XlsxSink:
                 target_row += 1
                 for header, text in row.items():  # safe cell text from sheet_row()
                     if text:
-                        cell = sheet.cell(row=target_row, column=columns[header], value=text)
-                        cell.data_type = "s"  # openpyxl would make "=…" a formula
+                        write_cell(sheet, target_row, columns[header], header, text)
                 present.add(row[REFERENCE_HEADER])
                 appended.append(row[REFERENCE_HEADER])
             if appended:
+                extend_filter_to(sheet, target_row)
                 self._save(workbook)
             return appended
 
@@ -184,7 +185,7 @@ class XlsxSink:
             return self._load()
         workbook = Workbook()
         workbook.active.title = SHEET_TITLE
-        workbook.active.append(list(HEADERS))
+        lay_out_new_sheet(workbook.active)
         return workbook
 
     @staticmethod
