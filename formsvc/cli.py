@@ -25,7 +25,7 @@ def _database():
 @with_appcontext
 @click.option("--loop", is_flag=True, help="Keep delivering every FORMSVC_RELAY_INTERVAL seconds.")
 def relay_command(loop):
-    """Deliver stored sign-ups to the staff sheet (one pass, or --loop)."""
+    """Deliver stored sign-ups: sheet rows and, with mail on, staff mails and confirmations (one pass, or --loop)."""
     config = dict(current_app.config)
     if not loop:
         # On demand means now: entries waiting out a backoff are tried as well.
@@ -135,23 +135,28 @@ def purge_command(days):
 
 @click.command("requeue")
 @with_appcontext
-@click.option("--reference", help="Only this entry; without it every dead entry.")
-def requeue_command(reference):
+@click.option("--reference", help="Only this sign-up's entries; without it every dead entry.")
+@click.option("--kind", type=click.Choice(store.OUTBOX_KINDS), help="Only entries of this delivery kind.")
+def requeue_command(reference, kind):
     """Put dead-lettered entries back in the queue with fresh attempts."""
     with _database() as connection:
-        count = relay.requeue(connection, reference)
+        count = relay.requeue(connection, reference, kind)
     click.echo(f"requeued {count} entr{'y' if count == 1 else 'ies'}")
 
 
 @click.command("deadletters")
 @with_appcontext
-def deadletters_command():
-    """List entries the relay gave up on, with their last error."""
+@click.option("--kind", type=click.Choice(store.OUTBOX_KINDS), help="Only entries of this delivery kind.")
+def deadletters_command(kind):
+    """List entries the relay gave up on, with their kind and last error, and each kind's backlog."""
     with _database() as connection:
-        rows = relay.dead_letters(connection)
+        rows = relay.dead_letters(connection, kind)
+        per_kind = relay.backlog_by_kind(connection)
     for row in rows:
-        click.echo(f"{row['reference']}\tattempts={row['attempts']}\t{row['last_error']}")
+        click.echo(f"{row['reference']}\t{row['kind']}\tattempts={row['attempts']}\t{row['last_error']}")
     click.echo(f"{len(rows)} dead entr{'y' if len(rows) == 1 else 'ies'}")
+    for name, counts in per_kind.items():
+        click.echo(f"{name}: pending {counts['pending']}, dead {counts['dead']}")
 
 
 def init_app(app):

@@ -12,6 +12,10 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PATTERN = r"SIM-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
 REFERENCE_ATTEMPTS = 5
 
+# Delivery kinds of the outbox: one entry per sign-up and kind.
+SHEET, STAFF_MAIL, CONFIRMATION = "sheet", "staff_mail", "confirmation"
+OUTBOX_KINDS = (SHEET, STAFF_MAIL, CONFIRMATION)
+
 # Database columns of the sign-up's answers, one per declared field.
 COLUMNS = tuple(field.name for field in FIELDS)
 
@@ -22,8 +26,9 @@ def new_reference():
     return f"SIM-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
 
-def save_signup(connection, answers, call=None, now=None):
-    """Insert the sign-up and its outbox entry in one transaction; return the reference.
+def save_signup(connection, answers, call=None, now=None, kinds=(SHEET,)):
+    """Insert the sign-up and one outbox entry per delivery kind in one
+    transaction; return the reference.
 
     Raises one of db.UNAVAILABLE (locked, disk full, server gone…) with nothing stored.
     """
@@ -40,9 +45,9 @@ def save_signup(connection, answers, call=None, now=None):
                     (reference, received.isoformat(timespec="microseconds"), call and call.slug,
                      call and call.title, *values),
                 )
-                connection.execute(
-                    "INSERT INTO outbox (reference, next_attempt_at) VALUES (?, ?)",
-                    (reference, time.time()),
+                connection.executemany(
+                    "INSERT INTO outbox (reference, kind, next_attempt_at) VALUES (?, ?, ?)",
+                    [(reference, kind, time.time()) for kind in kinds],
                 )
             return reference
         except DUPLICATE_KEY:
@@ -68,7 +73,7 @@ def references_for_email(connection, email):
 
 
 def erase(connection, references):
-    """Delete these sign-ups (their outbox entries go with them); return those that existed."""
+    """Delete these sign-ups (their outbox entries of every kind go with them); return those that existed."""
     with connection.write_transaction():
         return [
             reference for reference in references

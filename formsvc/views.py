@@ -5,7 +5,7 @@ import re
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from . import db, fields, relay, security, store
+from . import db, fields, mail, relay, security, store
 from .calls import OPEN, UPCOMING, swedish_datetime
 from .db import get_db
 from .forms import SignupForm
@@ -66,7 +66,8 @@ def _signup(call):
     if not valid:
         return _render_form(form, call)
     try:
-        reference = store.save_signup(get_db(), form.answers, call)
+        reference = store.save_signup(get_db(), form.answers, call,
+                                      kinds=relay.active_kinds(current_app.config))
     except db.UNAVAILABLE as error:
         log.error("sign-up not stored: %s", error)
         page, status = _render_form(form, call, notice=STORAGE_FAILED, status=503)
@@ -115,9 +116,14 @@ def thanks(reference):
 
 @bp.get("/health")
 def health():
+    mail_state = "on" if mail.enabled(current_app.config) else "off (FORMSVC_SMTP_HOST not set)"
     try:
-        pending, dead = relay.backlog(get_db())
+        per_kind = relay.backlog_by_kind(get_db())
     except db.DATABASE_ERRORS as error:
         log.error("health check: database unavailable: %s", error)
-        return jsonify(database="error", outbox_pending=None, outbox_dead=None), 503
-    return jsonify(database="ok", outbox_pending=pending, outbox_dead=dead)
+        return jsonify(database="error", mail=mail_state, outbox_pending=None, outbox_dead=None,
+                       outbox=None), 503
+    return jsonify(database="ok", mail=mail_state,
+                   outbox_pending=sum(counts["pending"] for counts in per_kind.values()),
+                   outbox_dead=sum(counts["dead"] for counts in per_kind.values()),
+                   outbox=per_kind)
