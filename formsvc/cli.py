@@ -1,4 +1,4 @@
-"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters`,
+"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters|spam`,
 and the operator's `migrate-to-postgres`."""
 
 import csv
@@ -159,7 +159,47 @@ def deadletters_command(kind):
         click.echo(f"{name}: pending {counts['pending']}, dead {counts['dead']}")
 
 
+@click.group("spam")
+def spam_group():
+    """Sign-ups held as suspected spam (honeypot filled, sent too fast): list, release, purge."""
+
+
+@spam_group.command("list")
+@with_appcontext
+def spam_list_command():
+    """List suspected spam with reference, time, reason and company (never mailed, not in the sheet)."""
+    with _database() as connection:
+        rows = store.suspected_spam(connection)
+    for row in rows:
+        company = " ".join(str(row["company"]).split())[:60]
+        click.echo(f"{row['reference']}\t{row['received_at'][:16]}\t{row['suspected_spam']}\t{company!r}")
+    click.echo(f"{len(rows)} suspected spam sign-up(s); kept {store.SPAM_KEPT_DAYS} days")
+
+
+@spam_group.command("release")
+@with_appcontext
+@click.argument("reference")
+def spam_release_command(reference):
+    """Treat REFERENCE as an ordinary sign-up: the relay delivers it to the sheet (and by mail)."""
+    with _database() as connection:
+        released = store.release_spam(connection, reference, relay.active_kinds(current_app.config))
+    if not released:
+        raise click.ClickException(f"{reference} is not held as suspected spam; `flask --app formsvc spam list` shows those that are")
+    click.echo(f"released {reference}; the relay delivers it on its next pass")
+
+
+@spam_group.command("purge")
+@with_appcontext
+@click.option("--older-than", "days", type=click.IntRange(min=0), default=store.SPAM_KEPT_DAYS, show_default=True)
+def spam_purge_command(days):
+    """Delete suspected spam older than DAYS (the relay does this on its own for 30 days)."""
+    with _database() as connection:
+        removed = store.purge_spam(connection, days)
+        _forget_deleted(connection)
+    click.echo(f"purged {len(removed)} suspected spam sign-up(s) older than {days} days")
+
+
 def init_app(app):
-    for command in (relay_command, export_command, erase_command, purge_command,
+    for command in (relay_command, export_command, erase_command, purge_command, spam_group,
                     requeue_command, deadletters_command, migrate_to_postgres_command):
         app.cli.add_command(command)

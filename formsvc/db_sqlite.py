@@ -86,6 +86,12 @@ MIGRATIONS = (
     ALTER TABLE outbox_by_kind RENAME TO outbox;
     CREATE INDEX outbox_due ON outbox (kind, state, next_attempt_at);
     """,
+    # Suspected spam (why: 'honeypot', 'fill time') is kept for review with no
+    # outbox entry until staff release it; NULL for every ordinary sign-up.
+    """
+    ALTER TABLE submissions ADD COLUMN suspected_spam TEXT;
+    CREATE INDEX submissions_spam ON submissions (suspected_spam);
+    """,
 )
 
 

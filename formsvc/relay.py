@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 _threads = {}
 _threads_lock = threading.Lock()
 _wake = threading.Event()
+SPAM_PURGE_INTERVAL = 3600
+_next_spam_purge = 0.0
 
 
 def lease_owner():
@@ -209,12 +211,29 @@ def run_pass(config, due_only=True):
     outcomes = {}
     connection = db.connect(config)
     try:
+        _purge_old_spam(connection)
         for kind in active_kinds(config):
             for outcome in _pass_for_kind(connection, kind, config, due_only):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.release()
     return outcomes
+
+
+def _purge_old_spam(connection):
+    """Suspected spam is kept SPAM_KEPT_DAYS for review, then goes; a failure
+    here must not stop deliveries."""
+    global _next_spam_purge
+    if time.time() < _next_spam_purge:
+        return
+    _next_spam_purge = time.time() + SPAM_PURGE_INTERVAL
+    try:
+        purged = store.purge_spam(connection)
+    except db.DATABASE_ERRORS as error:
+        log.warning("purging old suspected spam failed: %s", error)
+        return
+    if purged:
+        log.info("purged %d suspected spam sign-up(s) older than %d days", len(purged), store.SPAM_KEPT_DAYS)
 
 
 def active_kinds(config):

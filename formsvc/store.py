@@ -26,9 +26,14 @@ def new_reference():
     return f"SIM-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
 
-def save_signup(connection, answers, call=None, now=None, kinds=(SHEET,)):
+SPAM_KEPT_DAYS = 30
+
+
+def save_signup(connection, answers, call=None, now=None, kinds=(SHEET,), suspected_spam=None):
     """Insert the sign-up and one outbox entry per delivery kind in one
-    transaction; return the reference.
+    transaction; return the reference. Suspected spam (`suspected_spam` says
+    why) gets no outbox entry: it is never mailed or put in the sheet unless
+    staff release it.
 
     Raises one of db.UNAVAILABLE (locked, disk full, server gone…) with nothing stored.
     """
@@ -39,15 +44,15 @@ def save_signup(connection, answers, call=None, now=None, kinds=(SHEET,)):
         try:
             with connection.write_transaction():
                 connection.execute(
-                    "INSERT INTO submissions (reference, received_at, call_slug, call_title, "
-                    + ", ".join(COLUMNS) + ") VALUES (?, ?, ?, ?, "
+                    "INSERT INTO submissions (reference, received_at, call_slug, call_title, suspected_spam, "
+                    + ", ".join(COLUMNS) + ") VALUES (?, ?, ?, ?, ?, "
                     + ", ".join("?" * len(COLUMNS)) + ")",
                     (reference, received.isoformat(timespec="microseconds"), call and call.slug,
-                     call and call.title, *values),
+                     call and call.title, suspected_spam, *values),
                 )
                 connection.executemany(
                     "INSERT INTO outbox (reference, kind, next_attempt_at) VALUES (?, ?, ?)",
-                    [(reference, kind, time.time()) for kind in kinds],
+                    [(reference, kind, time.time()) for kind in (() if suspected_spam else kinds)],
                 )
             return reference
         except DUPLICATE_KEY:
@@ -62,7 +67,36 @@ def find(connection, reference):
 
 
 def all_signups(connection):
-    return connection.execute("SELECT * FROM submissions ORDER BY received_at, reference").fetchall()
+    """Every sign-up staff work with (suspected spam left out)."""
+    return connection.execute(
+        "SELECT * FROM submissions WHERE suspected_spam IS NULL ORDER BY received_at, reference"
+    ).fetchall()
+
+
+def suspected_spam(connection):
+    return connection.execute(
+        "SELECT * FROM submissions WHERE suspected_spam IS NOT NULL ORDER BY received_at, reference"
+    ).fetchall()
+
+
+def release_spam(connection, reference, kinds=(SHEET,)):
+    """Make a suspected sign-up an ordinary one and queue its deliveries; False if none held."""
+    with connection.write_transaction():
+        if not connection.execute(
+            "UPDATE submissions SET suspected_spam = NULL WHERE reference = ? AND suspected_spam IS NOT NULL",
+            (reference,),
+        ).rowcount:
+            return False
+        connection.executemany(
+            "INSERT INTO outbox (reference, kind, next_attempt_at) VALUES (?, ?, ?)",
+            [(reference, kind, time.time()) for kind in kinds],
+        )
+    return True
+
+
+def purge_spam(connection, days=SPAM_KEPT_DAYS, now=None):
+    """Delete suspected spam older than `days` days; return the references."""
+    return _delete_received_before(connection, days, now, "AND suspected_spam IS NOT NULL")
 
 
 def references_for_email(connection, email):
@@ -83,10 +117,14 @@ def erase(connection, references):
 
 def purge_older_than(connection, days, now=None):
     """Delete sign-ups received more than `days` days ago; return their references."""
+    return _delete_received_before(connection, days, now)
+
+
+def _delete_received_before(connection, days, now, extra_condition=""):
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     with connection.write_transaction():
         rows = connection.execute(
-            "SELECT reference FROM submissions WHERE received_at < ?",
+            f"SELECT reference FROM submissions WHERE received_at < ? {extra_condition}",
             (cutoff.isoformat(timespec="microseconds"),),
         ).fetchall()
         references = [row["reference"] for row in rows]

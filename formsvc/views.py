@@ -54,14 +54,15 @@ def _signup(call):
                       areas=current_app.extensions["formsvc.site"].current().areas)
     if request.method != "POST":  # GET, and HEAD, which Flask answers like GET without the body
         return _render_form(form, call)
-    if security.honeypot_filled(request.form):
-        log.info("honeypot filled in; sign-up rejected")
-        abort(400)
     valid = form.validate()
+    if security.honeypot_filled(request.form):
+        log.info("honeypot filled in; sign-up refused%s", _keep_as_spam(form, call, valid, "honeypot"))
+        abort(400)
     if form.csrf_token.errors:
         return _render_form(form, call, notice=SESSION_EXPIRED, status=400)
     if security.filled_too_fast(request.form.get("started")):
-        log.info("form sent faster than the minimum fill time; asked to resend")
+        log.info("form sent faster than the minimum fill time; asked to resend%s",
+                 _keep_as_spam(form, call, valid, "fill time"))
         return _render_form(form, call, notice=TOO_FAST, status=400)
     if not valid:
         return _render_form(form, call)
@@ -74,6 +75,19 @@ def _signup(call):
         return page, status, {"Retry-After": str(db.RETRY_AFTER_SECONDS)}
     relay.nudge()
     return redirect(url_for(".thanks", reference=reference), code=303)
+
+
+def _keep_as_spam(form, call, valid, reason):
+    """Store a complete but suspicious sign-up for staff to review (`spam list`);
+    return what the log line should add. Nothing is stored when the form was
+    incomplete or its CSRF token did not belong to this session."""
+    if not valid or form.csrf_token.errors:
+        return ""
+    try:
+        reference = store.save_signup(get_db(), form.answers, call, suspected_spam=reason)
+    except db.UNAVAILABLE as error:
+        return f"; not kept as suspected spam: {error}"
+    return f"; kept as suspected spam {reference}"
 
 
 def _render_form(form, call, notice=None, status=200):
