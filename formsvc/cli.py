@@ -1,4 +1,4 @@
-"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters`,
+"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters|spam`,
 and the operator's `migrate-to-postgres`."""
 
 import csv
@@ -25,7 +25,7 @@ def _database():
 @with_appcontext
 @click.option("--loop", is_flag=True, help="Keep delivering every FORMSVC_RELAY_INTERVAL seconds.")
 def relay_command(loop):
-    """Deliver stored sign-ups to the staff sheet (one pass, or --loop)."""
+    """Deliver stored sign-ups: sheet rows and, with mail on, staff mails and confirmations (one pass, or --loop)."""
     config = dict(current_app.config)
     if not loop:
         # On demand means now: entries waiting out a backoff are tried as well.
@@ -135,26 +135,71 @@ def purge_command(days):
 
 @click.command("requeue")
 @with_appcontext
-@click.option("--reference", help="Only this entry; without it every dead entry.")
-def requeue_command(reference):
+@click.option("--reference", help="Only this sign-up's entries; without it every dead entry.")
+@click.option("--kind", type=click.Choice(store.OUTBOX_KINDS), help="Only entries of this delivery kind.")
+def requeue_command(reference, kind):
     """Put dead-lettered entries back in the queue with fresh attempts."""
     with _database() as connection:
-        count = relay.requeue(connection, reference)
+        count = relay.requeue(connection, reference, kind)
     click.echo(f"requeued {count} entr{'y' if count == 1 else 'ies'}")
 
 
 @click.command("deadletters")
 @with_appcontext
-def deadletters_command():
-    """List entries the relay gave up on, with their last error."""
+@click.option("--kind", type=click.Choice(store.OUTBOX_KINDS), help="Only entries of this delivery kind.")
+def deadletters_command(kind):
+    """List entries the relay gave up on, with their kind and last error, and each kind's backlog."""
     with _database() as connection:
-        rows = relay.dead_letters(connection)
+        rows = relay.dead_letters(connection, kind)
+        per_kind = relay.backlog_by_kind(connection)
     for row in rows:
-        click.echo(f"{row['reference']}\tattempts={row['attempts']}\t{row['last_error']}")
+        click.echo(f"{row['reference']}\t{row['kind']}\tattempts={row['attempts']}\t{row['last_error']}")
     click.echo(f"{len(rows)} dead entr{'y' if len(rows) == 1 else 'ies'}")
+    for name, counts in per_kind.items():
+        click.echo(f"{name}: pending {counts['pending']}, dead {counts['dead']}")
+
+
+@click.group("spam")
+def spam_group():
+    """Sign-ups held as suspected spam (honeypot filled, sent too fast): list, release, purge."""
+
+
+@spam_group.command("list")
+@with_appcontext
+def spam_list_command():
+    """List suspected spam with reference, time, reason and company (never mailed, not in the sheet)."""
+    with _database() as connection:
+        rows = store.suspected_spam(connection)
+    for row in rows:
+        company = " ".join(str(row["company"]).split())[:60]
+        click.echo(f"{row['reference']}\t{row['received_at'][:16]}\t{row['suspected_spam']}\t{company!r}")
+    click.echo(f"{len(rows)} suspected spam sign-up(s); kept {store.SPAM_KEPT_DAYS} days")
+
+
+@spam_group.command("release")
+@with_appcontext
+@click.argument("reference")
+def spam_release_command(reference):
+    """Treat REFERENCE as an ordinary sign-up: the relay delivers it to the sheet (and by mail)."""
+    with _database() as connection:
+        released = store.release_spam(connection, reference, relay.active_kinds(current_app.config))
+    if not released:
+        raise click.ClickException(f"{reference} is not held as suspected spam; `flask --app formsvc spam list` shows those that are")
+    click.echo(f"released {reference}; the relay delivers it on its next pass")
+
+
+@spam_group.command("purge")
+@with_appcontext
+@click.option("--older-than", "days", type=click.IntRange(min=0), default=store.SPAM_KEPT_DAYS, show_default=True)
+def spam_purge_command(days):
+    """Delete suspected spam older than DAYS (the relay does this on its own for 30 days)."""
+    with _database() as connection:
+        removed = store.purge_spam(connection, days)
+        _forget_deleted(connection)
+    click.echo(f"purged {len(removed)} suspected spam sign-up(s) older than {days} days")
 
 
 def init_app(app):
-    for command in (relay_command, export_command, erase_command, purge_command,
+    for command in (relay_command, export_command, erase_command, purge_command, spam_group,
                     requeue_command, deadletters_command, migrate_to_postgres_command):
         app.cli.add_command(command)

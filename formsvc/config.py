@@ -70,6 +70,18 @@ def load(environ=os.environ):
         "RELAY_THREAD": _flag(environ, "FORMSVC_RELAY_THREAD", "1"),
         "BACKOFF_BASE": _number(environ, "FORMSVC_BACKOFF_BASE", 30.0),
         "BACKOFF_MAX": _number(environ, "FORMSVC_BACKOFF_MAX", 3600.0),
+        # E-mail (formsvc/mail.py): no host, no mail; mail.check_config stops a half setup.
+        "SMTP_HOST": environ.get("FORMSVC_SMTP_HOST", "").strip(),
+        "SMTP_PORT": environ.get("FORMSVC_SMTP_PORT", "").strip(),
+        "SMTP_USERNAME": environ.get("FORMSVC_SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": environ.get("FORMSVC_SMTP_PASSWORD", ""),
+        "SMTP_SECURITY": environ.get("FORMSVC_SMTP_SECURITY", "starttls").strip().lower(),
+        # A private CA (tests, an internal relay); unset: the system's trust store.
+        "SMTP_CA_FILE": environ.get("FORMSVC_SMTP_CA_FILE", "").strip(),
+        "SMTP_TIMEOUT": _number(environ, "FORMSVC_SMTP_TIMEOUT", 20.0),
+        "MAIL_FROM": environ.get("FORMSVC_MAIL_FROM", "").strip(),
+        "STAFF_EMAIL": environ.get("FORMSVC_STAFF_EMAIL", "").strip(),
+        "MAIL_DAILY_LIMIT": _number(environ, "FORMSVC_MAIL_DAILY_LIMIT", 3, int),
         "TRUSTED_PROXIES": _number(environ, "FORMSVC_TRUSTED_PROXIES", 1, int),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_NAME": "anmalan_session",

@@ -59,6 +59,39 @@ MIGRATIONS = (
     );
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
     """,
+    # One entry per sign-up and delivery kind, each retried and dead-lettered
+    # on its own; the entries that existed were all for the sheet. 'skipped'
+    # is a confirmation the per-recipient daily limit held back.
+    """
+    CREATE TABLE outbox_by_kind (
+        reference       TEXT NOT NULL
+                        REFERENCES submissions (reference) ON DELETE CASCADE,
+        kind            TEXT NOT NULL DEFAULT 'sheet'
+                        CHECK (kind IN ('sheet', 'staff_mail', 'confirmation')),
+        state           TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'done', 'dead', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        lease_until     REAL NOT NULL DEFAULT 0,
+        lease_owner     TEXT,
+        last_error      TEXT,
+        delivered_at    REAL,
+        PRIMARY KEY (reference, kind)
+    );
+    INSERT INTO outbox_by_kind (reference, kind, state, attempts, next_attempt_at, lease_until,
+                                lease_owner, last_error, delivered_at)
+        SELECT reference, 'sheet', state, attempts, next_attempt_at, lease_until,
+               lease_owner, last_error, delivered_at FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_by_kind RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (kind, state, next_attempt_at);
+    """,
+    # Suspected spam (why: 'honeypot', 'fill time') is kept for review with no
+    # outbox entry until staff release it; NULL for every ordinary sign-up.
+    """
+    ALTER TABLE submissions ADD COLUMN suspected_spam TEXT;
+    CREATE INDEX submissions_spam ON submissions (suspected_spam);
+    """,
 )
 
 

@@ -1,6 +1,9 @@
-"""The outbox relay: deliver each stored sign-up to the staff sheet, exactly once.
+"""The outbox relay: deliver each stored sign-up to the staff sheet and, when
+mail is configured, as a staff mail and a confirmation, each exactly once.
 
-Delivery is idempotent (the sink skips a Referens it already has) and every
+Every kind of entry (store.OUTBOX_KINDS) is claimed, retried, dead-lettered
+and requeued on its own, so a mail server outage never holds back the sheet
+or the reverse. Sheet delivery is idempotent (the sink skips a Referens it already has) and every
 claimed outbox row carries a lease, so several relays — one thread per
 gunicorn worker plus `flask --app formsvc relay` — can run side by side.
 A relay that died while holding a lease on this host is detected by its pid,
@@ -17,17 +20,21 @@ import time
 
 import click
 
-from . import db, store
+from . import db, mail, store
+from .store import SHEET
 from .sinks import SheetBusy, check_backend, make_sink, sheet_row
 
 LEASE_SECONDS = 300
 BATCH_SIZE = 100
 FAULT_CRASH_AFTER_SHEET_WRITE = "crash_after_sheet_write"
+FAULT_CRASH_AFTER_MAIL_SEND = "crash_after_mail_send"
 
 log = logging.getLogger(__name__)
 _threads = {}
 _threads_lock = threading.Lock()
 _wake = threading.Event()
+SPAM_PURGE_INTERVAL = 3600
+_next_spam_purge = 0.0
 
 
 def lease_owner():
@@ -47,8 +54,9 @@ def _owner_gone(owner):
     return False
 
 
-def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
-    """Lease up to `limit` (None: all) pending rows nobody else is working on; return their references.
+def claim(connection, due_only=True, limit=BATCH_SIZE, now=None, kind=SHEET):
+    """Lease up to `limit` (None: all) pending rows of this kind nobody else is
+    working on; return their references.
 
     On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so relays
     on other hosts claiming at the same moment take other rows, never these.
@@ -59,7 +67,8 @@ def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
     # Look before taking the write lock: idle relays in every worker must not
     # queue up behind (or in front of) sign-ups for nothing.
     if not connection.execute(
-        f"SELECT 1 FROM outbox WHERE state = 'pending' {due_clause} LIMIT 1", {"now": now}
+        f"SELECT 1 FROM outbox WHERE kind = :kind AND state = 'pending' {due_clause} LIMIT 1",
+        {"now": now, "kind": kind},
     ).fetchone():
         return []
     with connection.write_transaction():
@@ -68,18 +77,18 @@ def claim(connection, due_only=True, limit=BATCH_SIZE, now=None):
         # batch is not filled with rows that cannot be taken.
         candidates = connection.execute(
             f"SELECT reference, lease_until, lease_owner FROM outbox "
-            f"WHERE state = 'pending' {due_clause} AND (lease_until <= :now "
+            f"WHERE kind = :kind AND state = 'pending' {due_clause} AND (lease_until <= :now "
             f"OR (lease_owner LIKE :this_host AND lease_owner != :me)) "
             f"ORDER BY lease_until > :now, next_attempt_at {limit_clause}{connection.lock_for_claim}",
-            {"now": now, "limit": limit, "this_host": f"{socket.gethostname()}:%", "me": lease_owner()},
+            {"now": now, "limit": limit, "kind": kind, "this_host": f"{socket.gethostname()}:%", "me": lease_owner()},
         ).fetchall()
         claimed = [
             row["reference"] for row in candidates
             if row["lease_until"] <= now or _owner_gone(row["lease_owner"])
         ]
         connection.executemany(
-            "UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE reference = ?",
-            [(now + LEASE_SECONDS, lease_owner(), reference) for reference in claimed],
+            "UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE reference = ? AND kind = ?",
+            [(now + LEASE_SECONDS, lease_owner(), reference, kind) for reference in claimed],
         )
     return claimed
 
@@ -114,8 +123,8 @@ def deliver_batch(connection, sink, references, config, isolate_failures=True):
         # Contention, not failure: try again soon without using up an attempt.
         log.info("sheet busy, %d entries wait: %s", len(present), busy)
         connection.executemany(
-            "UPDATE outbox SET lease_until = 0, next_attempt_at = ? WHERE reference = ?",
-            [(time.time() + config["RELAY_INTERVAL"], reference) for reference in present],
+            "UPDATE outbox SET lease_until = 0, next_attempt_at = ? WHERE reference = ? AND kind = ?",
+            [(time.time() + config["RELAY_INTERVAL"], reference, SHEET) for reference in present],
         )
         return outcomes | {reference: "busy" for reference in present}
     except Exception as error:  # any sink failure is retried, then dead-lettered
@@ -129,21 +138,39 @@ def deliver_batch(connection, sink, references, config, isolate_failures=True):
     if written and os.environ.get("FORMSVC_FAULT") == FAULT_CRASH_AFTER_SHEET_WRITE:
         os._exit(70)  # fault injection for tests: the sheet is written, the outbox not yet
     for reference in present:
-        outcomes[reference] = _mark_done(connection, sink, reference)
+        outcomes[reference] = _mark_done(connection, reference, SHEET)
+        if outcomes[reference] == "gone":
+            sink.remove([reference])  # erased while we were writing: take the row back out
     return outcomes
 
 
-def _mark_done(connection, sink, reference):
+def _mark_done(connection, reference, kind, state="done", note=None):
+    """Record a delivery (or a skipped one); 'gone' when the entry was erased meanwhile."""
     updated = connection.execute(
-        "UPDATE outbox SET state = 'done', delivered_at = ?, lease_until = 0, "
-        "lease_owner = NULL, last_error = NULL WHERE reference = ?",
-        (time.time(), reference),
+        "UPDATE outbox SET state = ?, delivered_at = ?, lease_until = 0, "
+        "lease_owner = NULL, last_error = ? WHERE reference = ? AND kind = ?",
+        (state, time.time(), note, reference, kind),
     ).rowcount
-    if not updated:
-        # Erased while we were writing: take the row we just added back out.
-        sink.remove([reference])
+    return state if updated else "gone"
+
+
+def deliver_mail(connection, mailer, reference, kind, config):
+    """Send one claimed mail entry; return 'done', 'skipped', 'retry', 'dead' or 'gone'."""
+    submission = store.find(connection, reference)
+    if submission is None:
         return "gone"
-    return "done"
+    if kind == store.CONFIRMATION and mail.confirmations_today(connection, submission["email"]) >= config["MAIL_DAILY_LIMIT"]:
+        log.info("confirmation for %s skipped: its recipient reached the daily limit", reference)
+        return _mark_done(connection, reference, kind, "skipped", "daily limit per recipient reached")
+    try:
+        mailer.send(mail.compose(kind, submission, config))
+    except mail.PermanentMailError as error:
+        return _record_failure(connection, reference, error, config, kind, permanent=True)
+    except Exception as error:  # server down, 4xx, timeout: retried with backoff
+        return _record_failure(connection, reference, error, config, kind)
+    if os.environ.get("FORMSVC_FAULT") == FAULT_CRASH_AFTER_MAIL_SEND:
+        os._exit(70)  # fault injection for tests: the server took the mail, the outbox does not know
+    return _mark_done(connection, reference, kind)
 
 
 def _tally(outcomes):
@@ -152,73 +179,129 @@ def _tally(outcomes):
     return outcome
 
 
-def _record_failure(connection, reference, error, config):
-    attempts = connection.execute(
-        "SELECT attempts FROM outbox WHERE reference = ?", (reference,)
-    ).fetchone()["attempts"] + 1
+def _record_failure(connection, reference, error, config, kind=SHEET, permanent=False):
+    """Count a failed attempt: back off, or dead-letter after MAX_ATTEMPTS (at
+    once when the failure is permanent, such as a mail server's 5xx)."""
+    row = connection.execute(
+        "SELECT attempts FROM outbox WHERE reference = ? AND kind = ?", (reference, kind)
+    ).fetchone()
+    if row is None:
+        return "gone"
+    attempts = row["attempts"] + 1
     message = f"{type(error).__name__}: {error}"[:500]
-    if attempts >= config["MAX_ATTEMPTS"]:
-        log.error("giving up on %s after %d attempts: %s", reference, attempts, message)
+    if permanent or attempts >= config["MAX_ATTEMPTS"]:
+        log.error("giving up on %s %s after %d attempts: %s", kind, reference, attempts, message)
         state, next_attempt = "dead", time.time()
     else:
-        log.warning("delivery of %s failed (attempt %d): %s", reference, attempts, message)
+        log.warning("%s delivery of %s failed (attempt %d): %s", kind, reference, attempts, message)
         state = "pending"
         next_attempt = time.time() + backoff_seconds(
             attempts, config["BACKOFF_BASE"], config["BACKOFF_MAX"]
         )
     connection.execute(
         "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
-        "lease_until = 0, lease_owner = NULL WHERE reference = ?",
-        (state, attempts, next_attempt, message, reference),
+        "lease_until = 0, lease_owner = NULL WHERE reference = ? AND kind = ?",
+        (state, attempts, next_attempt, message, reference, kind),
     )
     return "dead" if state == "dead" else "retry"
 
 
 def run_pass(config, due_only=True):
-    """Deliver what can be delivered now; return {outcome: count}."""
+    """Deliver what can be delivered now, kind by kind; return {outcome: count}."""
     outcomes = {}
     connection = db.connect(config)
     try:
-        claimed = claim(connection, due_only=due_only, limit=BATCH_SIZE if due_only else None)
-        if not claimed:
-            return outcomes
-        try:
-            sink = make_sink(config)  # only now: connecting may cost a network round trip
-        except Exception as error:  # e.g. Google unreachable: every claimed row waits its turn
-            for reference in claimed:
-                outcome = _record_failure(connection, reference, error, config)
+        _purge_old_spam(connection)
+        for kind in active_kinds(config):
+            for outcome in _pass_for_kind(connection, kind, config, due_only):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
-            return outcomes
-        for outcome in deliver_batch(connection, sink, claimed, config).values():
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.release()
     return outcomes
 
 
-def requeue(connection, reference=None):
+def _purge_old_spam(connection):
+    """Suspected spam is kept SPAM_KEPT_DAYS for review, then goes; a failure
+    here must not stop deliveries."""
+    global _next_spam_purge
+    if time.time() < _next_spam_purge:
+        return
+    _next_spam_purge = time.time() + SPAM_PURGE_INTERVAL
+    try:
+        purged = store.purge_spam(connection)
+    except db.DATABASE_ERRORS as error:
+        log.warning("purging old suspected spam failed: %s", error)
+        return
+    if purged:
+        log.info("purged %d suspected spam sign-up(s) older than %d days", len(purged), store.SPAM_KEPT_DAYS)
+
+
+def active_kinds(config):
+    """The kinds this configuration delivers: mail kinds only with an SMTP host."""
+    return store.OUTBOX_KINDS if mail.enabled(config) else (SHEET,)
+
+
+def _pass_for_kind(connection, kind, config, due_only):
+    """Claim and deliver one kind's due entries; return the list of outcomes.
+    A failure here is recorded against this kind's entries only."""
+    claimed = claim(connection, due_only=due_only, limit=BATCH_SIZE if due_only else None, kind=kind)
+    if not claimed:
+        return []
+    try:
+        # Only now: connecting may cost a network round trip.
+        target = make_sink(config) if kind == SHEET else mail.Mailer(config)
+    except Exception as error:  # e.g. Google unreachable: every claimed row waits its turn
+        return [_record_failure(connection, reference, error, config, kind) for reference in claimed]
+    if kind == SHEET:
+        return list(deliver_batch(connection, target, claimed, config).values())
+    with target:
+        return [deliver_mail(connection, target, reference, kind, config) for reference in claimed]
+
+
+def requeue(connection, reference=None, kind=None):
     """Dead (or one named) entries back to pending with fresh attempts; return how many."""
-    condition, parameters = ("reference = ?", (reference,)) if reference else ("state = 'dead'", ())
+    conditions, parameters = ["state NOT IN ('done', 'skipped')"], []
+    if reference:
+        conditions.append("reference = ?")
+        parameters.append(reference)
+    else:
+        conditions.append("state = 'dead'")
+    if kind:
+        conditions.append("kind = ?")
+        parameters.append(kind)
     return connection.execute(
         "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = 0, "
-        f"lease_owner = NULL WHERE state != 'done' AND {condition}",
+        f"lease_owner = NULL WHERE {' AND '.join(conditions)}",
         (time.time(), *parameters),
     ).rowcount
 
 
-def dead_letters(connection):
+def dead_letters(connection, kind=None):
+    kind_clause = "AND kind = ?" if kind else ""
     return connection.execute(
-        "SELECT reference, attempts, last_error FROM outbox WHERE state = 'dead' ORDER BY reference"
+        f"SELECT reference, kind, attempts, last_error FROM outbox WHERE state = 'dead' {kind_clause} "
+        "ORDER BY reference, kind", (kind,) if kind else (),
     ).fetchall()
 
 
 def backlog(connection):
-    """(pending, dead): each counted on its own range of the (state, …) index, so
-    the cost follows the backlog, not the number of entries ever delivered."""
-    def count(state):
-        return connection.execute("SELECT COUNT(*) FROM outbox WHERE state = ?", (state,)).fetchone()[0]
+    """(pending, dead) over every kind."""
+    per_kind = backlog_by_kind(connection)
+    return (sum(counts["pending"] for counts in per_kind.values()),
+            sum(counts["dead"] for counts in per_kind.values()))
 
-    return count("pending"), count("dead")
+
+def backlog_by_kind(connection):
+    """{kind: {'pending': n, 'dead': m}}: each counted on its own range of the
+    (kind, state, …) index, so the cost follows the backlog, not the number of
+    entries ever delivered."""
+    def count(kind, state):
+        return connection.execute(
+            "SELECT COUNT(*) FROM outbox WHERE kind = ? AND state = ?", (kind, state)
+        ).fetchone()[0]
+
+    return {kind: {"pending": count(kind, "pending"), "dead": count(kind, "dead")}
+            for kind in store.OUTBOX_KINDS}
 
 
 def nudge():
@@ -253,6 +336,7 @@ def ensure_thread(app):
 
 def init_app(app):
     check_backend(app.config)
+    mail.check_config(app.config)
     if not app.config["RELAY_THREAD"]:
         return
     # Start with the process, not with its first request: after a restart the

@@ -12,6 +12,10 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PATTERN = r"SIM-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"
 REFERENCE_ATTEMPTS = 5
 
+# Delivery kinds of the outbox: one entry per sign-up and kind.
+SHEET, STAFF_MAIL, CONFIRMATION = "sheet", "staff_mail", "confirmation"
+OUTBOX_KINDS = (SHEET, STAFF_MAIL, CONFIRMATION)
+
 # Database columns of the sign-up's answers, one per declared field.
 COLUMNS = tuple(field.name for field in FIELDS)
 
@@ -22,8 +26,14 @@ def new_reference():
     return f"SIM-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
 
-def save_signup(connection, answers, call=None, now=None):
-    """Insert the sign-up and its outbox entry in one transaction; return the reference.
+SPAM_KEPT_DAYS = 30
+
+
+def save_signup(connection, answers, call=None, now=None, kinds=(SHEET,), suspected_spam=None):
+    """Insert the sign-up and one outbox entry per delivery kind in one
+    transaction; return the reference. Suspected spam (`suspected_spam` says
+    why) gets no outbox entry: it is never mailed or put in the sheet unless
+    staff release it.
 
     Raises one of db.UNAVAILABLE (locked, disk full, server gone…) with nothing stored.
     """
@@ -34,15 +44,15 @@ def save_signup(connection, answers, call=None, now=None):
         try:
             with connection.write_transaction():
                 connection.execute(
-                    "INSERT INTO submissions (reference, received_at, call_slug, call_title, "
-                    + ", ".join(COLUMNS) + ") VALUES (?, ?, ?, ?, "
+                    "INSERT INTO submissions (reference, received_at, call_slug, call_title, suspected_spam, "
+                    + ", ".join(COLUMNS) + ") VALUES (?, ?, ?, ?, ?, "
                     + ", ".join("?" * len(COLUMNS)) + ")",
                     (reference, received.isoformat(timespec="microseconds"), call and call.slug,
-                     call and call.title, *values),
+                     call and call.title, suspected_spam, *values),
                 )
-                connection.execute(
-                    "INSERT INTO outbox (reference, next_attempt_at) VALUES (?, ?)",
-                    (reference, time.time()),
+                connection.executemany(
+                    "INSERT INTO outbox (reference, kind, next_attempt_at) VALUES (?, ?, ?)",
+                    [(reference, kind, time.time()) for kind in (() if suspected_spam else kinds)],
                 )
             return reference
         except DUPLICATE_KEY:
@@ -57,7 +67,36 @@ def find(connection, reference):
 
 
 def all_signups(connection):
-    return connection.execute("SELECT * FROM submissions ORDER BY received_at, reference").fetchall()
+    """Every sign-up staff work with (suspected spam left out)."""
+    return connection.execute(
+        "SELECT * FROM submissions WHERE suspected_spam IS NULL ORDER BY received_at, reference"
+    ).fetchall()
+
+
+def suspected_spam(connection):
+    return connection.execute(
+        "SELECT * FROM submissions WHERE suspected_spam IS NOT NULL ORDER BY received_at, reference"
+    ).fetchall()
+
+
+def release_spam(connection, reference, kinds=(SHEET,)):
+    """Make a suspected sign-up an ordinary one and queue its deliveries; False if none held."""
+    with connection.write_transaction():
+        if not connection.execute(
+            "UPDATE submissions SET suspected_spam = NULL WHERE reference = ? AND suspected_spam IS NOT NULL",
+            (reference,),
+        ).rowcount:
+            return False
+        connection.executemany(
+            "INSERT INTO outbox (reference, kind, next_attempt_at) VALUES (?, ?, ?)",
+            [(reference, kind, time.time()) for kind in kinds],
+        )
+    return True
+
+
+def purge_spam(connection, days=SPAM_KEPT_DAYS, now=None):
+    """Delete suspected spam older than `days` days; return the references."""
+    return _delete_received_before(connection, days, now, "AND suspected_spam IS NOT NULL")
 
 
 def references_for_email(connection, email):
@@ -68,7 +107,7 @@ def references_for_email(connection, email):
 
 
 def erase(connection, references):
-    """Delete these sign-ups (their outbox entries go with them); return those that existed."""
+    """Delete these sign-ups (their outbox entries of every kind go with them); return those that existed."""
     with connection.write_transaction():
         return [
             reference for reference in references
@@ -78,10 +117,14 @@ def erase(connection, references):
 
 def purge_older_than(connection, days, now=None):
     """Delete sign-ups received more than `days` days ago; return their references."""
+    return _delete_received_before(connection, days, now)
+
+
+def _delete_received_before(connection, days, now, extra_condition=""):
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     with connection.write_transaction():
         rows = connection.execute(
-            "SELECT reference FROM submissions WHERE received_at < ?",
+            f"SELECT reference FROM submissions WHERE received_at < ? {extra_condition}",
             (cutoff.isoformat(timespec="microseconds"),),
         ).fetchall()
         references = [row["reference"] for row in rows]

@@ -5,7 +5,7 @@ import re
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from . import db, fields, relay, security, store
+from . import db, fields, mail, relay, security, store
 from .calls import OPEN, UPCOMING, swedish_datetime
 from .db import get_db
 from .forms import SignupForm
@@ -54,25 +54,40 @@ def _signup(call):
                       areas=current_app.extensions["formsvc.site"].current().areas)
     if request.method != "POST":  # GET, and HEAD, which Flask answers like GET without the body
         return _render_form(form, call)
-    if security.honeypot_filled(request.form):
-        log.info("honeypot filled in; sign-up rejected")
-        abort(400)
     valid = form.validate()
+    if security.honeypot_filled(request.form):
+        log.info("honeypot filled in; sign-up refused%s", _keep_as_spam(form, call, valid, "honeypot"))
+        abort(400)
     if form.csrf_token.errors:
         return _render_form(form, call, notice=SESSION_EXPIRED, status=400)
     if security.filled_too_fast(request.form.get("started")):
-        log.info("form sent faster than the minimum fill time; asked to resend")
+        log.info("form sent faster than the minimum fill time; asked to resend%s",
+                 _keep_as_spam(form, call, valid, "fill time"))
         return _render_form(form, call, notice=TOO_FAST, status=400)
     if not valid:
         return _render_form(form, call)
     try:
-        reference = store.save_signup(get_db(), form.answers, call)
+        reference = store.save_signup(get_db(), form.answers, call,
+                                      kinds=relay.active_kinds(current_app.config))
     except db.UNAVAILABLE as error:
         log.error("sign-up not stored: %s", error)
         page, status = _render_form(form, call, notice=STORAGE_FAILED, status=503)
         return page, status, {"Retry-After": str(db.RETRY_AFTER_SECONDS)}
     relay.nudge()
     return redirect(url_for(".thanks", reference=reference), code=303)
+
+
+def _keep_as_spam(form, call, valid, reason):
+    """Store a complete but suspicious sign-up for staff to review (`spam list`);
+    return what the log line should add. Nothing is stored when the form was
+    incomplete or its CSRF token did not belong to this session."""
+    if not valid or form.csrf_token.errors:
+        return ""
+    try:
+        reference = store.save_signup(get_db(), form.answers, call, suspected_spam=reason)
+    except db.UNAVAILABLE as error:
+        return f"; not kept as suspected spam: {error}"
+    return f"; kept as suspected spam {reference}"
 
 
 def _render_form(form, call, notice=None, status=200):
@@ -115,9 +130,14 @@ def thanks(reference):
 
 @bp.get("/health")
 def health():
+    mail_state = "on" if mail.enabled(current_app.config) else "off (FORMSVC_SMTP_HOST not set)"
     try:
-        pending, dead = relay.backlog(get_db())
+        per_kind = relay.backlog_by_kind(get_db())
     except db.DATABASE_ERRORS as error:
         log.error("health check: database unavailable: %s", error)
-        return jsonify(database="error", outbox_pending=None, outbox_dead=None), 503
-    return jsonify(database="ok", outbox_pending=pending, outbox_dead=dead)
+        return jsonify(database="error", mail=mail_state, outbox_pending=None, outbox_dead=None,
+                       outbox=None), 503
+    return jsonify(database="ok", mail=mail_state,
+                   outbox_pending=sum(counts["pending"] for counts in per_kind.values()),
+                   outbox_dead=sum(counts["dead"] for counts in per_kind.values()),
+                   outbox=per_kind)

@@ -8,7 +8,7 @@ from itsdangerous import URLSafeSerializer
 
 from formsvc import security
 from formsvc.site_headers import shared_site_headers
-from tests.formsvc.formsvc_helpers import CLOSED_CALL, form_tokens, stored_references, submit, valid_answers
+from tests.formsvc.formsvc_helpers import CLOSED_CALL, form_tokens, query, stored_references, submit, valid_answers
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,11 +35,12 @@ def test_missing_or_foreign_csrf_token_is_refused_and_the_form_comes_back(app, c
     assert stored_references(app) == []
 
 
-def test_filled_honeypot_is_refused_and_nothing_stored(app, client):
+def test_filled_honeypot_is_refused_and_kept_only_as_suspected_spam(app, client):
     response = submit(client, website="http://spam.example")
     assert response.status_code == 400
     assert "Vi kunde inte ta emot formuläret" in soup(response).h1.get_text()
-    assert stored_references(app) == []
+    assert query(app, "SELECT suspected_spam FROM submissions") == [("honeypot",)]
+    assert query(app, "SELECT COUNT(*) FROM outbox") == [(0,)]
 
 
 def test_honeypot_is_hidden_from_people_and_assistive_technology(client):
@@ -56,7 +57,8 @@ def test_too_fast_or_forged_start_token_asks_to_resend_and_stores_nothing(make_a
     assert response.status_code == 400
     assert "ovanligt snabbt" in soup(response).find(class_="error-summary").get_text()
     assert submit(client, started="forged").status_code == 400
-    assert stored_references(app) == []
+    assert query(app, "SELECT suspected_spam FROM submissions") == [("fill time",)] * 2
+    assert query(app, "SELECT COUNT(*) FROM outbox") == [(0,)]
 
     # Someone who took ten seconds is let through.
     assert submit(client, started=started_token(app, client, time.time() - 10)).status_code == 303
@@ -77,7 +79,7 @@ def test_a_fill_time_token_is_worth_nothing_in_another_session(make_app):
     # A bot that saved one token and replays it from fresh sessions is asked to resend each time.
     for _ in range(5):
         assert submit(app.test_client(), started=old_enough).status_code == 400
-    assert stored_references(app) == []
+    assert query(app, "SELECT COUNT(*) FROM submissions WHERE suspected_spam IS NULL") == [(0,)]
     assert submit(owner, started=old_enough).status_code == 303
 
 

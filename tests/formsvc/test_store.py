@@ -78,10 +78,42 @@ def test_purge_older_than(connection):
     assert [row["reference"] for row in store.all_signups(connection)] == [new]
 
 
+def test_save_adds_one_outbox_entry_per_kind(connection):
+    reference = store.save_signup(connection, answers(), kinds=store.OUTBOX_KINDS)
+    rows = connection.execute("SELECT kind, state FROM outbox WHERE reference = ? ORDER BY kind", (reference,))
+    assert [tuple(row) for row in rows] == [("confirmation", "pending"), ("sheet", "pending"),
+                                            ("staff_mail", "pending")]
+    assert store.erase(connection, [reference]) == [reference]
+    assert connection.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_migration_makes_existing_outbox_entries_sheet_entries(tmp_path):
+    """A database of schema 1 (one outbox row per sign-up) keeps its states as 'sheet' entries."""
+    connection = db_sqlite.connect(tmp_path / "old.sqlite3")
+    try:
+        connection.executescript(db_sqlite.MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+        values = answers()
+        for reference, state in (("SIM-2222-2222", "done"), ("SIM-3333-3333", "dead")):
+            connection.execute(
+                f"INSERT INTO submissions (reference, received_at, {', '.join(store.COLUMNS)}) "
+                f"VALUES (?, '2026-01-01T00:00:00+00:00', {', '.join('?' * len(store.COLUMNS))})",
+                (reference, *[values[name] if isinstance(values[name], str) else '["x"]' for name in store.COLUMNS]))
+            connection.execute("INSERT INTO outbox (reference, state, attempts, next_attempt_at, last_error) "
+                               "VALUES (?, ?, 8, 0, 'SheetError: x')", (reference, state))
+        db_sqlite.migrate(connection)
+        rows = connection.execute("SELECT reference, kind, state, attempts, last_error FROM outbox ORDER BY reference")
+        assert [tuple(row) for row in rows] == [("SIM-2222-2222", "sheet", "done", 8, "SheetError: x"),
+                                                ("SIM-3333-3333", "sheet", "dead", 8, "SheetError: x")]
+        with pytest.raises(Exception, match="CHECK|constraint"):
+            connection.execute("INSERT INTO outbox (reference, kind, next_attempt_at) VALUES ('SIM-2222-2222', 'fax', 0)")
+    finally:
+        connection.close()
+
+
 def test_migrate_is_idempotent(connection, app):
     reference = store.save_signup(connection, answers())
     db.backend(app.config).prepare()
-    assert connection.schema_version() == 1
+    assert connection.schema_version() == len(db_sqlite.MIGRATIONS)
     assert store.find(connection, reference)["company"] == "Verkstad i Krokom AB"
 
 
@@ -104,4 +136,4 @@ def test_hosts_starting_together_migrate_once(database, data_dir):
                 fresh.close()
 
     with ThreadPoolExecutor(4) as pool:
-        assert list(pool.map(prepare, range(4))) == [1] * 4
+        assert list(pool.map(prepare, range(4))) == [len(db_sqlite.MIGRATIONS)] * 4

@@ -155,7 +155,11 @@ def test_health_reports_backlog_without_personal_data(app, client):
     submit(client)
     response = client.get("/anmalan/health")
     assert response.status_code == 200
-    assert response.get_json() == {"database": "ok", "outbox_pending": 1, "outbox_dead": 0}
+    assert response.get_json() == {
+        "database": "ok", "mail": "off (FORMSVC_SMTP_HOST not set)", "outbox_pending": 1, "outbox_dead": 0,
+        "outbox": {"sheet": {"pending": 1, "dead": 0}, "staff_mail": {"pending": 0, "dead": 0},
+                   "confirmation": {"pending": 0, "dead": 0}},
+    }
     assert "Set-Cookie" not in response.headers
 
 
