@@ -22,6 +22,10 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 # formsvc's store, relay, CLI and reliability tests also run on a throwaway
 # PostgreSQL cluster (initdb/pg_ctl; fails under CI=true when missing).
 [ -x "${SIM_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}/initdb" ] || missing+=(postgresql)
+# deploy/ is checked by the tools that run it: systemd-analyze, Caddy, curl.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} with apt-get"

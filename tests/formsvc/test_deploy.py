@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 UNITS = sorted(DEPLOY.glob("*.service")) + sorted(DEPLOY.glob("*.timer"))
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
 @pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
 def test_systemd_accepts_the_unit(unit, tmp_path):
+    require_tool("systemd-analyze", "systemd-analyze (Debian package systemd)")
     # The units name /opt/sim; point them at this checkout so the commands exist.
     for path in UNITS:
         (tmp_path / path.name).write_text(path.read_text().replace("/opt/sim", str(REPO)))
@@ -33,8 +35,8 @@ def test_the_service_runs_gunicorn_with_the_repository_config_as_an_unprivileged
     assert "ProtectSystem=strict" in unit and "StateDirectoryMode=0700" in unit
 
 
-@pytest.mark.skipif(shutil.which("caddy") is None, reason="caddy not installed")
 def test_caddy_parses_the_caddyfile():
+    require_tool("caddy", "Caddy (the TLS proxy in deploy/)")
     result = subprocess.run(["caddy", "adapt", "--adapter", "caddyfile", "--config", str(DEPLOY / "Caddyfile")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -55,8 +57,7 @@ def test_the_container_image_copies_what_exists_and_runs_read_only_as_a_user():
 
 def test_fetch_site_data_keeps_the_last_good_copy_when_the_download_is_not_json(tmp_path):
     """The timer's script, run against a local 'site' served by file:// curl."""
-    if shutil.which("curl") is None:
-        pytest.skip("curl not installed")
+    require_tool("curl", "curl (the script's downloader)")
     site = tmp_path / "site"
     site.mkdir()
     (site / "calls.json").write_text('{"calls": []}')
