@@ -140,7 +140,7 @@ def purge_command(days):
 def requeue_command(reference, kind):
     """Put dead-lettered entries back in the queue with fresh attempts."""
     with _database() as connection:
-        count = relay.requeue(connection, reference, kind)
+        count = store.requeue(connection, reference, kind)
     click.echo(f"requeued {count} entr{'y' if count == 1 else 'ies'}")
 
 
@@ -150,8 +150,8 @@ def requeue_command(reference, kind):
 def deadletters_command(kind):
     """List entries the relay gave up on, with their kind and last error, and each kind's backlog."""
     with _database() as connection:
-        rows = relay.dead_letters(connection, kind)
-        per_kind = relay.backlog_by_kind(connection)
+        rows = store.dead_letters(connection, kind)
+        per_kind = store.backlog_by_kind(connection)
     for row in rows:
         click.echo(f"{row['reference']}\t{row['kind']}\tattempts={row['attempts']}\t{row['last_error']}")
     click.echo(f"{len(rows)} dead entr{'y' if len(rows) == 1 else 'ies'}")

@@ -258,52 +258,6 @@ def _pass_for_kind(connection, kind, config, due_only):
         return [deliver_mail(connection, target, reference, kind, config) for reference in claimed]
 
 
-def requeue(connection, reference=None, kind=None):
-    """Dead (or one named) entries back to pending with fresh attempts; return how many."""
-    conditions, parameters = ["state NOT IN ('done', 'skipped')"], []
-    if reference:
-        conditions.append("reference = ?")
-        parameters.append(reference)
-    else:
-        conditions.append("state = 'dead'")
-    if kind:
-        conditions.append("kind = ?")
-        parameters.append(kind)
-    return connection.execute(
-        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = 0, "
-        f"lease_owner = NULL WHERE {' AND '.join(conditions)}",
-        (time.time(), *parameters),
-    ).rowcount
-
-
-def dead_letters(connection, kind=None):
-    kind_clause = "AND kind = ?" if kind else ""
-    return connection.execute(
-        f"SELECT reference, kind, attempts, last_error FROM outbox WHERE state = 'dead' {kind_clause} "
-        "ORDER BY reference, kind", (kind,) if kind else (),
-    ).fetchall()
-
-
-def backlog(connection):
-    """(pending, dead) over every kind."""
-    per_kind = backlog_by_kind(connection)
-    return (sum(counts["pending"] for counts in per_kind.values()),
-            sum(counts["dead"] for counts in per_kind.values()))
-
-
-def backlog_by_kind(connection):
-    """{kind: {'pending': n, 'dead': m}}: each counted on its own range of the
-    (kind, state, …) index, so the cost follows the backlog, not the number of
-    entries ever delivered."""
-    def count(kind, state):
-        return connection.execute(
-            "SELECT COUNT(*) FROM outbox WHERE kind = ? AND state = ?", (kind, state)
-        ).fetchone()[0]
-
-    return {kind: {"pending": count(kind, "pending"), "dead": count(kind, "dead")}
-            for kind in store.OUTBOX_KINDS}
-
-
 def nudge():
     """Wake this process's relay thread: a sign-up has just been stored."""
     _wake.set()

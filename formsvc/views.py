@@ -132,7 +132,7 @@ def thanks(reference):
 def health():
     mail_state = "on" if mail.enabled(current_app.config) else "off (FORMSVC_SMTP_HOST not set)"
     try:
-        per_kind = relay.backlog_by_kind(get_db())
+        per_kind = store.backlog_by_kind(get_db())
     except db.DATABASE_ERRORS as error:
         log.error("health check: database unavailable: %s", error)
         return jsonify(database="error", mail=mail_state, outbox_pending=None, outbox_dead=None,

@@ -69,7 +69,7 @@ def test_health_cost_follows_the_backlog_not_every_entry_ever_written(app):
             steps[0] += 1
 
         connection.set_progress_handler(count, 1)
-        pending, dead = relay.backlog(connection)
+        pending, dead = store.backlog(connection)
         connection.set_progress_handler(None, 1)
         return steps[0], pending, dead
 

@@ -64,10 +64,10 @@ def test_failures_dead_letter_then_requeue_delivers(make_app, data_dir):
 
     connection = db.connect(app.config)
     try:
-        (dead,) = relay.dead_letters(connection)
+        (dead,) = store.dead_letters(connection)
         assert "cannot be loaded" in dead["last_error"]
         sheet.unlink()  # staff restore the workbook (here: let it be created)
-        assert relay.requeue(connection) == 1
+        assert store.requeue(connection) == 1
     finally:
         connection.release()
     assert deliver_all(app) == {"done": 1}
