@@ -37,6 +37,7 @@ from google.auth.exceptions import GoogleAuthError, RefreshError
 from gspread.exceptions import APIError, SpreadsheetNotFound, WorksheetNotFound
 from gspread.http_client import HTTPClient
 
+from ..cells import neutralise
 from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
 from .gsheets_settings import GOOGLE_SHEETS_API, check_config, load_credentials
 
@@ -148,9 +149,10 @@ class GoogleSheetsSink:
                 return []
             references, cells = (self._column_range(found) for found in sheet.batch_get(
                 [_column_a1(columns[REFERENCE_HEADER]), _column_a1(columns[header])], major_dimension="COLUMNS"))
-        wanted = value.strip().casefold()
+        # formsvc wrote "=x@example.se" as "'=x@example.se": match either spelling.
+        wanted = {value.strip().casefold(), neutralise(value.strip()).casefold()}
         cells += [""] * (len(references) - len(cells))
-        return [reference for reference, cell in zip(references, cells) if reference and cell.strip().casefold() == wanted]
+        return [reference for reference, cell in zip(references, cells) if reference and cell.strip().casefold() in wanted]
 
     def _sheet(self):
         if self._worksheet is None:
@@ -176,12 +178,15 @@ class GoogleSheetsSink:
         with _pauses_lock:
             until, refusals = _pauses.get(pause_key, (0.0, 0))
         if time.time() < until:
-            raise SheetBusy(f"Google Sheets asked us to wait; trying again in {until - time.time():.0f} s")
+            raise GoogleSheetBusy(f"Google Sheets asked us to wait; trying again in {until - time.time():.0f} s")
         try:
             yield
         except WorksheetNotFound as error:
-            raise SheetError(f"the spreadsheet has no tab {self.worksheet_title!r}: set FORMSVC_GSHEETS_WORKSHEET "
-                             "to a tab's exact title, or leave it empty for the first tab") from error
+            raise GoogleSheetError(
+                f"the spreadsheet has no tab {self.worksheet_title!r}: set FORMSVC_GSHEETS_WORKSHEET to a tab's "
+                "exact title, or leave it empty for the first tab",
+                f"kalkylarket har ingen flik som heter {self.worksheet_title!r}: rätta FORMSVC_GSHEETS_WORKSHEET",
+            ) from error
         except (SpreadsheetNotFound, PermissionError, APIError) as error:
             response = _response_of(error)
             status = getattr(response, "status_code", None)
@@ -189,26 +194,50 @@ class GoogleSheetsSink:
                 wait = _retry_after(response) or min(QUOTA_PAUSE_MAX, 2.0 ** refusals)
                 with _pauses_lock:
                     _pauses[pause_key] = (time.time() + wait, refusals + 1)
-                raise SheetBusy(f"Google Sheets answered {status} ({_google_status(response)}); "
-                                f"waiting {wait:.0f} s before the next request") from error
-            raise SheetError(self._explain(status, response)) from error
+                raise GoogleSheetBusy(f"Google Sheets answered {status} ({_google_status(response)}); "
+                                       f"waiting {wait:.0f} s before the next request") from error
+            raise GoogleSheetError(*self._explain(status, response)) from error
         except RefreshError as error:
-            raise SheetError(
+            raise GoogleSheetError(
                 f"Google refused the service account key in FORMSVC_GSHEETS_CREDENTIALS ({error}); the key may "
-                "be deleted or disabled: create a new key for the service account and replace the file") from error
+                "be deleted or disabled: create a new key for the service account and replace the file",
+                "Google godtar inte tjänstekontots nyckel: skapa en ny nyckel och byt filen som "
+                "FORMSVC_GSHEETS_CREDENTIALS pekar på",
+            ) from error
         except (requests.RequestException, GoogleAuthError) as error:
-            raise SheetError(f"Google Sheets could not be reached at {self.api_url}: {error}") from error
+            raise GoogleSheetError(f"Google Sheets could not be reached at {self.api_url}: {error}",
+                                    "servern når inte Google Kalkylark: kontrollera nätverket och brandväggen"
+                                    ) from error
         with _pauses_lock:
             _pauses.pop(pause_key, None)
 
     def _explain(self, status, response):
+        """(log line, Swedish line for the staff command) for a refusal that waiting will not cure."""
+        account = self.credentials.service_account_email
         if status == 403:
             return (f"Google Sheets refused access to spreadsheet {self.spreadsheet_id} (403 PERMISSION_DENIED): "
-                    f"share the spreadsheet with {self.credentials.service_account_email} as editor")
+                    f"share the spreadsheet with {account} as editor",
+                    f"kalkylarket är inte delat med tjänstekontot: dela det med {account} som redigerare")
         if status == 404:
             return (f"Google Sheets has no spreadsheet {self.spreadsheet_id} (404 NOT_FOUND): check "
-                    "FORMSVC_GSHEETS_KEY, the part between /d/ and /edit in the spreadsheet's address")
-        return f"Google Sheets answered {status} ({_google_status(response)}): {_google_message(response)}"
+                    "FORMSVC_GSHEETS_KEY, the part between /d/ and /edit in the spreadsheet's address",
+                    f"Google hittar inget kalkylark med id {self.spreadsheet_id}: rätta FORMSVC_GSHEETS_KEY")
+        return (f"Google Sheets answered {status} ({_google_status(response)}): {_google_message(response)}",
+                f"Google Kalkylark svarade {status} ({_google_status(response)})")
+
+
+class GoogleSheetBusy(SheetBusy):
+    """Google asked us to wait (quota, a passing outage): no attempt is used up."""
+
+    swedish = "Google Kalkylark ber tjänsten vänta en stund (för många anrop, eller ett tillfälligt fel hos Google)"
+
+
+class GoogleSheetError(SheetError):
+    """A refusal that needs someone to act; `swedish` is what the staff commands print."""
+
+    def __init__(self, message, swedish):
+        super().__init__(message)
+        self.swedish = swedish
 
 
 def _column_a1(column):

@@ -3,16 +3,21 @@ Google's token endpoint and Sheets API v4 (tests/formsvc/sheets_fake.py)."""
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from formsvc import db, store
+from formsvc import db, relay, store
 from formsvc.sinks import HEADERS, SheetError, make_sink, sheet_row
 from tests.formsvc.formsvc_helpers import deliver_all, query, stored_references, submit
 from tests.formsvc.sheets_fake import SERVICE_ACCOUNT, FakeGoogleSheets, make_service_account_key
 
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+FLASK = Path(sys.executable).with_name("flask")
 
 
 @pytest.fixture
@@ -117,7 +122,7 @@ def test_crash_between_append_and_answer_leaves_exactly_one_row(gsheets_app, goo
     google.crash_after_next_append()
     assert deliver_all(app) == {"retry": 1}  # the connection dropped: the relay cannot know
     assert len(google.table()) == 1
-    assert query(app, "SELECT last_error FROM outbox")[0][0].startswith("SheetError: Google Sheets could not be reached")
+    assert query(app, "SELECT last_error FROM outbox")[0][0].startswith("GoogleSheetError: Google Sheets could not be reached")
 
     assert deliver_all(app) == {"done": 1}  # reads Referens first, finds the row, appends nothing
     assert len(google.calls(":append")) == 1
@@ -138,6 +143,46 @@ def test_erase_by_email_removes_the_rows_even_after_staff_sorted_the_sheet(gshee
     assert "workbook: removed 2 row(s)" in result.output
     assert [row["Företag"] for row in google.table()] == ["Alfa AB"]
     assert len(google.calls(":batchUpdate")) == 1
+
+
+def test_erase_finds_an_address_the_sheet_shows_neutralised(gsheets_app, google):
+    app = gsheets_app()
+    submit(app.test_client(), email="=cmd@example.se")
+    assert deliver_all(app) == {"done": 1}
+    assert google.table()[0]["E-post"] == "'=cmd@example.se"
+    result = app.test_cli_runner().invoke(args=["erase", "--email", "=CMD@example.se"])
+    assert result.exit_code == 0, result.output
+    assert "workbook: removed 1 row(s)" in result.output and google.table() == []
+
+
+def test_erase_when_the_sheet_is_not_shared_says_in_swedish_what_to_do(gsheets_app, google):
+    app = gsheets_app()
+    submit(app.test_client())
+    assert deliver_all(app) == {"done": 1}
+    google.shared = False
+    result = app.test_cli_runner().invoke(args=["erase", "--email", "anna@example.se"])
+    assert result.exit_code != 0
+    assert "database: removed 1 sign-up(s)" in result.output  # the database part is not held back
+    assert f"dela det med {SERVICE_ACCOUNT} som redigerare" in result.output
+    assert "erase --reference" in result.output and len(google.table()) == 1
+
+
+def test_relay_killed_after_google_appended_adds_no_second_row(gsheets_app, google):
+    app = gsheets_app()
+    client = app.test_client()
+    for _ in range(2):
+        submit(client)
+    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
+    crashed = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
+                             capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == 70, crashed.stderr
+    assert query(app, "SELECT state FROM outbox") == [("pending",)] * 2  # Google has the rows, the outbox does not know
+
+    again = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "done: 2" in again.stdout, again.stderr
+    assert sorted(row["Referens"] for row in google.table()) == sorted(stored_references(app))
+    assert len(google.calls(":append")) == 1
 
 
 def test_sheet_not_shared_is_logged_with_the_account_to_share_with_then_requeue_delivers(gsheets_app, google, caplog):
