@@ -167,19 +167,23 @@ def test_erase_when_the_sheet_is_not_shared_says_in_swedish_what_to_do(gsheets_a
     assert "erase --reference" in result.output and len(google.table()) == 1
 
 
+def run_relay_with_crash_hook():
+    """`flask --app formsvc relay` in its own process, set to die right after a sheet write."""
+    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
+    return subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_relay_killed_after_google_appended_adds_no_second_row(gsheets_app, google):
     app = gsheets_app()
     client = app.test_client()
     for _ in range(2):
         submit(client)
-    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
-    crashed = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
-                             capture_output=True, text=True, timeout=120)
+    crashed = run_relay_with_crash_hook()
     assert crashed.returncode == 70, crashed.stderr
     assert query(app, "SELECT state FROM outbox") == [("pending",)] * 2  # Google has the rows, the outbox does not know
 
-    again = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
-                           capture_output=True, text=True, timeout=120)
+    again = run_relay_with_crash_hook()  # the hook fires only after a write, and there is none to make
     assert again.returncode == 0 and "done: 2" in again.stdout, again.stderr
     assert sorted(row["Referens"] for row in google.table()) == sorted(stored_references(app))
     assert len(google.calls(":append")) == 1
