@@ -15,10 +15,7 @@ the connection without answering.
 Test keys are made at test time (make_service_account_key); none is committed.
 """
 
-import ast
 import json
-import operator
-import re
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 from google.auth.exceptions import GoogleAuthError
+
+from tests.formsvc.sheets_fake_grid import Sheet, locate, store_value, trim
 
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"  # what google-auth puts in `aud`
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -48,15 +47,6 @@ def make_service_account_key(token_uri, client_email=SERVICE_ACCOUNT):
         "token_uri": token_uri,
     }
     return info, public_pem
-
-
-class Sheet:
-    def __init__(self, sheet_id, title, rows=1000, columns=26):
-        self.sheet_id, self.title, self.row_count, self.column_count = sheet_id, title, rows, columns
-        self.cells = []  # rows of (shown value, formula or None)
-
-    def shown(self):
-        return [[value for value, _formula in row] for row in self.cells]
 
 
 class FakeGoogleSheets:
@@ -214,7 +204,7 @@ class FakeGoogleSheets:
         return {"spreadsheetId": self.spreadsheet_id, "replies": replies}
 
     def _append(self, range_text, query, body):
-        sheet, _area = self._range(range_text)
+        sheet, _area = self._locate(range_text)
         rows = _rows_of(body)
         option = _input_option(query)
         if query.get("insertDataOption", ["OVERWRITE"])[0] not in ("OVERWRITE", "INSERT_ROWS"):
@@ -223,7 +213,7 @@ class FakeGoogleSheets:
         end = 0
         while end < len(sheet.cells) and any(value != "" for value, _formula in sheet.cells[end]):
             end += 1
-        stored = [[_store(value, option) for value in row] for row in rows]
+        stored = [[store_value(value, option) for value in row] for row in rows]
         sheet.cells[end:end] = stored
         sheet.row_count = max(sheet.row_count, len(sheet.cells))
         sheet.column_count = max([sheet.column_count] + [len(row) for row in rows])
@@ -231,7 +221,7 @@ class FakeGoogleSheets:
                 "updates": {"updatedRange": f"'{sheet.title}'!A{end + 1}", "updatedRows": len(rows)}}
 
     def _update(self, range_text, query, body):
-        sheet, (first_row, first_column, _last_row, _last_column) = self._range(range_text)
+        sheet, (first_row, first_column, _last_row, _last_column) = self._locate(range_text)
         rows = _rows_of(body)
         option = _input_option(query)
         first_row, first_column = first_row or 1, first_column or 1
@@ -246,11 +236,11 @@ class FakeGoogleSheets:
             line = sheet.cells[number]
             line.extend([("", None)] * (first_column - 1 + len(row) - len(line)))
             for column, value in enumerate(row, start=first_column - 1):
-                line[column] = _store(value, option)
+                line[column] = store_value(value, option)
         return {"spreadsheetId": self.spreadsheet_id, "updatedRange": range_text, "updatedRows": len(rows)}
 
     def _values_get(self, range_text, query):
-        sheet, (first_row, first_column, last_row, last_column) = self._range(range_text)
+        sheet, (first_row, first_column, last_row, last_column) = self._locate(range_text)
         formulas = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0] == "FORMULA"
         first_row, first_column = first_row or 1, first_column or 1
         rows = []
@@ -260,31 +250,17 @@ class FakeGoogleSheets:
         if query.get("majorDimension", ["ROWS"])[0] == "COLUMNS":
             width = max((len(row) for row in rows), default=0)
             rows = [[row[column] if column < len(row) else "" for row in rows] for column in range(width)]
-        rows = [_trim(row) for row in rows]
+        rows = [trim(row) for row in rows]
         while rows and not rows[-1]:
             rows.pop()
         answer = {"range": range_text, "majorDimension": query.get("majorDimension", ["ROWS"])[0]}
         return answer | ({"values": rows} if rows else {})
 
-    def _range(self, text):
-        """(sheet, (first row, first column, last row, last column)) with None for an open end."""
-        title, bang, cells = text.rpartition("!")
-        if not bang:  # a bare sheet title, or cells on the first sheet
-            bare = text[1:-1].replace("''", "'") if text[:1] == text[-1:] == "'" and len(text) > 1 else text
-            title, cells = (bare, "") if any(sheet.title == bare for sheet in self.sheets) else ("", text)
-        if title.startswith("'") and title.endswith("'") and len(title) > 1:
-            title = title[1:-1].replace("''", "'")
-        match = re.fullmatch(r"([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?", cells)
-        if not match or (bang and not title):
-            raise _BadRequest(f"Unable to parse range: {text}")
+    def _locate(self, range_text):
         try:
-            sheet = self.sheet(title) if title else self.sheets[0]
-        except StopIteration:
-            raise _BadRequest(f"Unable to parse range: {text}") from None
-        first_column, first_row = _column_number(match[1]), int(match[2]) if match[2] else None
-        if match[3] is None:  # one cell, or the whole sheet
-            return sheet, (first_row, first_column, first_row, first_column)
-        return sheet, (first_row, first_column, int(match[4]) if match[4] else None, _column_number(match[3]))
+            return locate(range_text, self.sheets)
+        except ValueError as problem:
+            raise _BadRequest(str(problem)) from None
 
     def _sheet_by_id(self, sheet_id):
         for sheet in self.sheets:
@@ -326,60 +302,6 @@ def _input_option(query):
     if option not in ("RAW", "USER_ENTERED"):
         raise _BadRequest("'valueInputOption' is required but not specified")
     return option
-
-
-def _store(value, option):
-    """(shown value, formula or None) as Sheets keeps a value sent with this input option."""
-    if value is None:
-        return "", None
-    text = value if isinstance(value, str) else json.dumps(value)
-    if option == "RAW" or text == "":
-        return text, None
-    if text.startswith("'"):
-        return text[1:], None  # the apostrophe only marks text; Sheets does not keep it
-    if text.startswith("="):
-        return _evaluate(text[1:]), text
-    if re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", text):
-        return text.lstrip("+").replace(",", "."), None
-    if text.startswith(("+", "-")):
-        return "#ERROR!", f"={text}"  # parsed as a formula, which does not parse
-    return text, None
-
-
-_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-
-def _evaluate(expression):
-    """Arithmetic formulas evaluate; anything else shows #NAME? as in Sheets."""
-    def value(node):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return node.value
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-            return _OPERATORS[type(node.op)](value(node.left), value(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            return value(node.operand) * (1 if isinstance(node.op, ast.UAdd) else -1)
-        raise ValueError(expression)
-    try:
-        result = value(ast.parse(expression, mode="eval").body)
-    except (SyntaxError, ValueError, ZeroDivisionError):
-        return "#NAME?"
-    return str(int(result)) if float(result).is_integer() else str(result)
-
-
-def _trim(row):
-    row = list(row)
-    while row and row[-1] == "":
-        row.pop()
-    return row
-
-
-def _column_number(letters):
-    if not letters:
-        return None
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
 
 
 def _handler_for(fake):
