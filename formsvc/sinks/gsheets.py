@@ -20,9 +20,10 @@ How failures reach the relay:
   tries again soon without using up an attempt, and this process sends nothing
   to that spreadsheet until Retry-After (or, when Google gives none, a pause
   that doubles up to QUOTA_PAUSE_MAX, as Google asks) has passed;
-- everything else is a SheetError with an English line saying what to fix
-  (sheet not shared with the service account, wrong key, refused key,
-  Google unreachable): the relay backs off and dead-letters as for a workbook.
+- everything else is a SheetError whose message, in the relay's log, says
+  what to fix (sheet not shared with the service account, wrong id, missing
+  tab, refused key, Google unreachable), with a Swedish `swedish` for the staff
+  commands (`erase`): the relay backs off and dead-letters as for a workbook.
 """
 
 import threading
@@ -191,7 +192,7 @@ class GoogleSheetsSink:
             response = _response_of(error)
             status = getattr(response, "status_code", None)
             if status in RETRY_LATER_STATUSES:
-                wait = _retry_after(response) or min(QUOTA_PAUSE_MAX, 2.0 ** refusals)
+                wait = retry_after_seconds(response) or min(QUOTA_PAUSE_MAX, 2.0 ** refusals)
                 with _pauses_lock:
                     _pauses[pause_key] = (time.time() + wait, refusals + 1)
                 raise GoogleSheetBusy(f"Google Sheets answered {status} ({_google_status(response)}); "
@@ -273,7 +274,7 @@ def _google_message(response):
     return str(_google_error(response).get("message") or getattr(response, "text", ""))[:300]
 
 
-def _retry_after(response):
+def retry_after_seconds(response):
     """Seconds from a Retry-After header (a number or an HTTP date), or None."""
     value = (getattr(response, "headers", None) or {}).get("Retry-After", "").strip()
     if value.isdigit():

@@ -7,12 +7,16 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+import requests
 
 from formsvc import db, relay, store
 from formsvc.sinks import HEADERS, SheetError, make_sink, sheet_row
+from formsvc.sinks.gsheets import retry_after_seconds
 from tests.formsvc.formsvc_helpers import deliver_all, query, stored_references, submit
 from tests.formsvc.sheets_fake import SERVICE_ACCOUNT, FakeGoogleSheets, make_service_account_key
 
@@ -267,3 +271,16 @@ def test_a_key_file_every_user_can_read_is_warned_about(gsheets_app, key_file, c
     with caplog.at_level(logging.WARNING, logger="formsvc.sinks.gsheets_settings"):
         gsheets_app()
     assert "chmod o-rwx" in caplog.text
+
+
+@pytest.mark.parametrize("header, expected", [("30", 30), (None, None), ("soon", None), ("in the past", 0)])
+def test_retry_after_is_read_as_seconds_or_as_a_date(header, expected):
+    response = requests.Response()
+    if header == "in the past":
+        header = "Wed, 21 Oct 2015 07:28:00 GMT"
+    if header is not None:
+        response.headers["Retry-After"] = header
+    assert retry_after_seconds(response) == expected
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=90), usegmt=True)
+    response.headers["Retry-After"] = later
+    assert 85 <= retry_after_seconds(response) <= 90
