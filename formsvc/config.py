@@ -49,6 +49,9 @@ def load(environ=os.environ):
         "GSHEETS_CREDENTIALS": environ.get("FORMSVC_GSHEETS_CREDENTIALS", ""),
         "GSHEETS_KEY": environ.get("FORMSVC_GSHEETS_KEY", ""),
         "GSHEETS_WORKSHEET": environ.get("FORMSVC_GSHEETS_WORKSHEET", ""),
+        # Google's own address unless a test points the sink at a local fake.
+        "GSHEETS_API_URL": environ.get("FORMSVC_GSHEETS_API_URL", "").strip() or "https://sheets.googleapis.com",
+        "GSHEETS_TIMEOUT": _number(environ, "FORMSVC_GSHEETS_TIMEOUT", 30.0),
         "SHEET_LOCK_TIMEOUT": _number(environ, "FORMSVC_SHEET_LOCK_TIMEOUT", 10.0),
         "CALLS_FILE": calls_file,
         # The site's facts (name, address, areas, assets, sign-up path) travel with calls.json.

@@ -27,9 +27,13 @@ BACKENDS = ("xlsx", "gsheets", "none")
 
 
 def check_backend(config):
-    """Fail at start on a misspelt SHEET_BACKEND, without touching the sheet."""
+    """Fail at start on a misspelt SHEET_BACKEND or its missing settings, without touching the sheet."""
     if config["SHEET_BACKEND"] not in BACKENDS:
         raise ValueError(f"unknown SHEET_BACKEND {config['SHEET_BACKEND']!r} (expected one of {BACKENDS})")
+    if config["SHEET_BACKEND"] == "gsheets":
+        from .gsheets_settings import check_config  # google-auth only when it is used
+
+        check_config(config)
 
 
 def make_sink(config):

@@ -1,4 +1,6 @@
+import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -11,6 +13,7 @@ from filelock import FileLock
 from formsvc import db, relay, store
 from formsvc.sinks.xlsx import XlsxSink
 from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+from tests.formsvc.sheets_fake import make_service_account_key
 
 FLASK = Path(sys.executable).with_name("flask")
 pytestmark = pytest.mark.both_databases
@@ -172,8 +175,15 @@ def test_background_thread_delivers_after_a_signup(make_app):
     assert threads == [(os.getpid(), str(app.config["DATABASE"]))]
 
 
-def test_a_sink_that_cannot_connect_counts_as_a_failed_attempt(make_app):
-    app = make_app(SHEET_BACKEND="gsheets")  # no credentials configured
+def test_a_sink_that_cannot_connect_counts_as_a_failed_attempt(make_app, tmp_path):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    key, _public = make_service_account_key(f"{closed}/token")
+    key_file = tmp_path / "service-account.json"
+    key_file.write_text(json.dumps(key))
+    app = make_app(SHEET_BACKEND="gsheets", FORMSVC_GSHEETS_CREDENTIALS=key_file,
+                   FORMSVC_GSHEETS_KEY="1SimTestSheetKey0123", FORMSVC_GSHEETS_API_URL=closed)
     submit(app.test_client())
     assert deliver_all(app) == {"retry": 1}
     ((attempts, error),) = query(app, "SELECT attempts, last_error FROM outbox")
