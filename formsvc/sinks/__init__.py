@@ -23,13 +23,18 @@ class NoSink:
         return []
 
 
-BACKENDS = ("xlsx", "gsheets", "none")
+BACKENDS = ("xlsx", "gsheets", "m365", "none")
 
 
 def check_backend(config):
-    """Fail at start on a misspelt SHEET_BACKEND, without touching the sheet."""
+    """Fail at start on a misspelt SHEET_BACKEND or a backend's missing
+    settings, without touching the sheet."""
     if config["SHEET_BACKEND"] not in BACKENDS:
         raise ValueError(f"unknown SHEET_BACKEND {config['SHEET_BACKEND']!r} (expected one of {BACKENDS})")
+    if config["SHEET_BACKEND"] == "m365":
+        from .m365 import check_config
+
+        check_config(config)
 
 
 def make_sink(config):
@@ -43,4 +48,8 @@ def make_sink(config):
         from .gsheets import GoogleSheetsSink
 
         return GoogleSheetsSink.from_config(config)
+    if backend == "m365":
+        from .m365 import ExcelTableSink
+
+        return ExcelTableSink.from_config(config)
     return NoSink()
