@@ -97,13 +97,12 @@ class GraphClient:
 
     def request(self, method, url, body=None):
         """JSON in, JSON out (None for an empty answer); raises GraphThrottled or GraphError."""
-        headers = {"Authorization": f"Bearer {self.token()}", "Accept": "application/json"}
-        try:
-            response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
-        except requests.RequestException as error:
-            # A write may have been applied before the connection broke; the
-            # caller reads the table again before the next append.
-            raise GraphError(f"no answer from Microsoft Graph for {method} {url}: {error}") from error
+        response = self._send(method, url, body)
+        if response.status_code == 401:
+            # A token revoked before its time (say, a rotated secret): refused
+            # requests change nothing, so forget it, sign in again and retry once.
+            self._application().remove_tokens_for_client()
+            response = self._send(method, url, body)
         if response.status_code < 300:
             return response.json() if response.content else None
         code, message = _error_of(response)
@@ -114,6 +113,16 @@ class GraphClient:
             )
         raise GraphError(f"Microsoft Graph answered {response.status_code} {code} to {method} {url}: {message}",
                          response.status_code, code)
+
+
+    def _send(self, method, url, body):
+        headers = {"Authorization": f"Bearer {self.token()}", "Accept": "application/json"}
+        try:
+            return self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
+        except requests.RequestException as error:
+            # A write may have been applied before the connection broke; the
+            # caller reads the table again before the next append.
+            raise GraphError(f"no answer from Microsoft Graph for {method} {url}: {error}") from error
 
 
 def _credential_key(credential):

@@ -25,6 +25,7 @@ Decisions:
 """
 
 import logging
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -42,6 +43,8 @@ DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 DEFAULT_LOGIN_URL = "https://login.microsoftonline.com"
 RECEIVED_HEADER = "Inkommen"
 WRITER_LOCK = "m365-table"
+# What Excel accepts as a table name (no spaces, no path characters).
+TABLE_NAME = r"[^\W\d][\w.]{0,254}"
 # config key: the variable that sets it; each is needed with SHEET_BACKEND=m365.
 REQUIRED = {
     "M365_TENANT_ID": "FORMSVC_M365_TENANT_ID",
@@ -81,6 +84,10 @@ def validate(config):
         raise M365ConfigError(f"SHEET_BACKEND=m365 needs {', '.join(missing)}; see the handbook page Microsoft 365")
     if secret and certificate:
         raise M365ConfigError("set FORMSVC_M365_CLIENT_SECRET or FORMSVC_M365_CERTIFICATE_FILE, not both")
+    table = config.get("M365_TABLE") or DEFAULT_TABLE
+    if not re.fullmatch(TABLE_NAME, table):
+        raise M365ConfigError(f"FORMSVC_M365_TABLE {table!r} cannot be an Excel table name: "
+                              "letters, digits, _ and . only, starting with a letter or _")
     if certificate:
         _certificate_credential(certificate)
 

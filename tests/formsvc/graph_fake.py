@@ -62,15 +62,17 @@ def as_graph_value(cell):
 
 
 class GraphFake:
-    def __init__(self, tls_dir, headers=None):
+    def __init__(self, tls_dir, headers=None, empty_rows=0):
         self.headers = list(headers or [])
-        self.rows = []
+        # Excel gives a table made from a header row alone one empty body row.
+        self.rows = [[""] * len(self.headers) for _ in range(empty_rows)]
         self.tokens = set()
         self.token_requests = 0
         self.requests = []
         self.faults = []
         self.overlapping_writes = 0
         self.certificate = None  # PEM of a certificate registered for the app
+        self.expires_in = 3599  # lifetime of the tokens it issues, in seconds
         self._writing = 0
         self._guard = threading.Lock()
         authority = trustme.CA()
@@ -196,7 +198,7 @@ def _handler_for(fake):
                                           "error_description": "AADSTS7000215: Invalid client secret provided."})
             token = secrets.token_urlsafe(24)
             fake.tokens.add(token)
-            return self._answer(200, {"token_type": "Bearer", "expires_in": 3599, "access_token": token})
+            return self._answer(200, {"token_type": "Bearer", "expires_in": fake.expires_in, "access_token": token})
 
         def _client_proved(self, form):
             if "client_secret" in form:

