@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -43,6 +44,8 @@ DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 DEFAULT_LOGIN_URL = "https://login.microsoftonline.com"
 RECEIVED_HEADER = "Inkommen"
 WRITER_LOCK = "m365-table"
+# Reads of the table an erase may need while staff keep sorting it.
+REMOVE_ROUNDS = 5
 # What Excel accepts as a table name (no spaces, no path characters).
 TABLE_NAME = r"[^\W\d][\w.]{0,254}"
 # config key: the variable that sets it; each is needed with SHEET_BACKEND=m365.
@@ -93,35 +96,26 @@ def validate(config):
 
 
 def _certificate_credential(path):
-    """msal's credential from one PEM file holding the private key and its certificate."""
+    """msal's credential from one PEM file holding an RSA private key and its certificate."""
     try:
-        text = Path(path).read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as error:
+        data = Path(path).read_bytes()
+    except OSError as error:
         raise M365ConfigError(f"FORMSVC_M365_CERTIFICATE_FILE cannot be read ({error})") from error
-    key = _pem_block(text, "PRIVATE KEY")
-    certificate = _pem_block(text, "CERTIFICATE")
-    if not (key and certificate):
-        raise M365ConfigError(
-            f"FORMSVC_M365_CERTIFICATE_FILE ({path}) must hold a PEM private key and its PEM certificate")
     try:
-        parsed = serialization.load_pem_private_key(key.encode(), password=None)
+        key = serialization.load_pem_private_key(data, password=None)
+        (certificate, *_chain) = x509.load_pem_x509_certificates(data)
     except (ValueError, TypeError) as error:
-        raise M365ConfigError(f"FORMSVC_M365_CERTIFICATE_FILE ({path}): the private key cannot be read "
-                              f"(it must not be password-protected): {error}") from error
-    if not isinstance(parsed, rsa.RSAPrivateKey):
+        raise M365ConfigError(
+            f"FORMSVC_M365_CERTIFICATE_FILE ({path}) must hold a PEM private key without a password "
+            f"and its PEM certificate ({error})") from error
+    if not isinstance(key, rsa.RSAPrivateKey):
         raise M365ConfigError(f"FORMSVC_M365_CERTIFICATE_FILE ({path}) must hold an RSA key: "
                               "Microsoft Entra ID signs in apps with RSA certificates only")
-    return {"private_key": key, "public_certificate": certificate}
-
-
-def _pem_block(text, label):
-    """The first PEM block whose label ends with `label` (RSA PRIVATE KEY, PRIVATE KEY…)."""
-    for block in text.split("-----END ")[:-1]:
-        begin = block.rfind("-----BEGIN ")
-        if begin >= 0 and block[begin:].split("-----", 2)[1].endswith(label):
-            kind = block[begin:].split("-----", 2)[1][len("BEGIN "):]
-            return f"{block[begin:]}-----END {kind}-----\n"
-    return None
+    return {
+        "private_key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()).decode("ascii"),
+        "public_certificate": certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+    }
 
 
 def graph_settings(config):
@@ -189,17 +183,33 @@ class ExcelTableSink:
             return appended
 
     def remove(self, references):
-        wanted = set(references)
+        """Delete the rows of these references, each checked just before it goes:
+        staff may sort or delete rows between our read and our delete, and an
+        erase must never take someone else's row."""
+        wanted, removed = set(references), []
         if not wanted:
             return []
         with self._writing():
-            if REFERENCE_HEADER not in self._headers():
+            headers = self._headers()
+            if REFERENCE_HEADER not in headers:
                 return []
-            doomed = [(index, value) for index, value in enumerate(self._column(REFERENCE_HEADER))
-                      if value in wanted]
-            for index, _value in reversed(doomed):  # bottom up, so the indexes stay valid
-                self.client.request("DELETE", f"{self.table_url}/rows/$/itemAt(index={index})")
-            return [value for _index, value in doomed]
+            column = headers.index(REFERENCE_HEADER)
+            for _round in range(REMOVE_ROUNDS):
+                doomed = [(index, value) for index, value in enumerate(self._column(REFERENCE_HEADER))
+                          if value in wanted]
+                moved = False
+                for index, reference in reversed(doomed):  # bottom up, so the indexes above stay valid
+                    row = self.client.request("POST", f"{self.table_url}/rows/itemAt", {"index": index})
+                    if str(row["values"][0][column]) != reference:
+                        moved = True  # the table changed under us: read it again
+                        break
+                    self.client.request("DELETE", f"{self.table_url}/rows/$/itemAt(index={index})")
+                    wanted.discard(reference)
+                    removed.append(reference)
+                if not moved:
+                    return removed
+        raise SheetBusy(f"the Excel table kept changing while {len(wanted)} row(s) were being erased; "
+                        "run the erase again")
 
     def references_matching(self, header, value):
         with self._graph_errors():

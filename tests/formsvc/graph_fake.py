@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
+import pytest
 import trustme
 from cryptography import x509
 
@@ -31,6 +32,18 @@ TENANT, CLIENT_ID, CLIENT_SECRET = "sim-tenant", "formsvc-app", "ratt-hemlighet-
 DRIVE_ID, ITEM_ID, TABLE = "b!drive-42", "01ITEM42", "Anmalningar"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 WRITE_SECONDS = 0.05  # how long a write "takes", so overlapping writers would meet
+# Staff put their own columns first in the tests' table: the sink must go by header name.
+STAFF_COLUMNS = ["Status", "Handläggare"]
+
+
+@pytest.fixture
+def graph(tmp_path):
+    """A running fake whose table has formsvc's headers after two staff columns."""
+    from formsvc.sinks import HEADERS
+
+    fake = GraphFake(tmp_path, headers=STAFF_COLUMNS + list(HEADERS)).start()
+    yield fake
+    fake.stop()
 
 
 class Formula(str):
@@ -109,6 +122,10 @@ class GraphFake:
         """The next `times` requests of `method` whose path contains `path_part` get this error."""
         self.faults.append({"method": method, "part": path_part, "status": status, "code": code,
                             "retry_after": retry_after, "times": times})
+
+    def after_next(self, method, path_part, action):
+        """Run `action()` right after the next matching request is answered (staff editing meanwhile)."""
+        self.faults.append({"method": method, "part": path_part, "after": action, "times": 1})
 
     def crash_after_next_append(self):
         self.faults.append({"method": "POST", "part": "/rows/add", "crash": True, "times": 1})
@@ -220,6 +237,14 @@ def _handler_for(fake):
             if not authorization.startswith("Bearer ") or authorization[len("Bearer "):] not in fake.tokens:
                 return self._graph_error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
             fault = fake.take_fault(method, path)
+            if fault and "after" in fault:
+                try:
+                    return self._table_request(method, path, None)
+                finally:
+                    fault["after"]()
+            return self._table_request(method, path, fault)
+
+        def _table_request(self, method, path, fault):
             if fault and not fault.get("crash"):
                 headers = {"Retry-After": str(fault["retry_after"])} if fault["retry_after"] is not None else {}
                 return self._graph_error(fault["status"], fault["code"], "Injected by the test.", headers)
@@ -239,6 +264,12 @@ def _handler_for(fake):
                 return self._answer(200, {"values": [[as_graph_value(row[index])] for row in fake.rows]})
             if method == "POST" and rest == "rows/add":
                 return self._add_rows(crash=bool(fault))
+            if method == "POST" and rest == "rows/itemAt":
+                index = json.loads(self.body or b"{}").get("index")
+                if not isinstance(index, int) or not 0 <= index < len(fake.rows):
+                    return self._graph_error(400, "InvalidArgument", "The argument is invalid or missing.")
+                return self._answer(200, {"index": index,
+                                          "values": [[as_graph_value(cell) for cell in fake.rows[index]]]})
             at = re.fullmatch(r"rows/\$/itemAt\(index=(\d+)\)", rest)
             if method == "DELETE" and at:
                 with fake.writing():
