@@ -52,6 +52,19 @@ def load(environ=os.environ):
         # Google's own address unless a test points the sink at a local fake.
         "GSHEETS_API_URL": environ.get("FORMSVC_GSHEETS_API_URL", "").strip() or "https://sheets.googleapis.com",
         "GSHEETS_TIMEOUT": _number(environ, "FORMSVC_GSHEETS_TIMEOUT", 30.0),
+        # SHEET_BACKEND=m365 (formsvc/sinks/m365.py; checked at start by m365.check_config).
+        "M365_TENANT_ID": environ.get("FORMSVC_M365_TENANT_ID", "").strip(),
+        "M365_CLIENT_ID": environ.get("FORMSVC_M365_CLIENT_ID", "").strip(),
+        "M365_CLIENT_SECRET": environ.get("FORMSVC_M365_CLIENT_SECRET", ""),
+        "M365_CERTIFICATE_FILE": environ.get("FORMSVC_M365_CERTIFICATE_FILE", "").strip(),
+        "M365_DRIVE_ID": environ.get("FORMSVC_M365_DRIVE_ID", "").strip(),
+        "M365_ITEM_ID": environ.get("FORMSVC_M365_ITEM_ID", "").strip(),
+        "M365_TABLE": environ.get("FORMSVC_M365_TABLE", "").strip(),
+        # Production defaults (graph.microsoft.com, login.microsoftonline.com/<tenant>); tests point them at a fake.
+        "M365_GRAPH_URL": environ.get("FORMSVC_M365_GRAPH_URL", "").strip(),
+        "M365_AUTHORITY": environ.get("FORMSVC_M365_AUTHORITY", "").strip(),
+        "M365_CA_FILE": environ.get("FORMSVC_M365_CA_FILE", "").strip(),
+        "M365_TIMEOUT": _number(environ, "FORMSVC_M365_TIMEOUT", 30.0),
         "SHEET_LOCK_TIMEOUT": _number(environ, "FORMSVC_SHEET_LOCK_TIMEOUT", 10.0),
         "CALLS_FILE": calls_file,
         # The site's facts (name, address, areas, assets, sign-up path) travel with calls.json.

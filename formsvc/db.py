@@ -83,6 +83,19 @@ def end_request(_error=None):
             pass  # the connection broke with the request; the backend replaces it
 
 
+class LockTimeout(TimeoutError):
+    """Another process held the named lock for longer than we were willing to wait."""
+
+
+@contextmanager
+def exclusive(config, name, timeout):
+    """Hold the lock `name` shared by every process using this database (every
+    worker and relay, on every host with PostgreSQL) for the block; raise
+    LockTimeout after `timeout` seconds of waiting."""
+    with backend(config).exclusive(name, timeout, LockTimeout):
+        yield
+
+
 def forget_deleted(connection):
     """After an erase or purge, make the deleted rows unreadable from the
     database files; False when that has to wait (see each backend)."""

@@ -9,6 +9,8 @@ by name), so they run unchanged on either backend.
 
 import re
 import threading
+import time
+import zlib
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -22,6 +24,7 @@ from . import db_sqlite
 # pg_advisory_xact_lock key ("SIM1"): hosts starting together migrate one at a time.
 MIGRATION_LOCK_KEY = 0x53494D31
 CONNECT_TIMEOUT_SECONDS = 5
+LOCK_POLL_SECONDS = 0.05
 
 CASE_INSENSITIVE = (
     "CREATE COLLATION IF NOT EXISTS formsvc_case_insensitive "
@@ -200,6 +203,25 @@ class PostgresDatabase:
 
     def end_request(self, connection):
         connection.release()  # the pool rolls back an open transaction
+
+    @contextmanager
+    def exclusive(self, name, timeout, timeout_error):
+        """A named lock for every host: a session advisory lock, which the
+        server drops by itself if the holder's connection dies."""
+        key = zlib.crc32(name.encode()) - 2**31  # pg locks take a signed bigint; crc32 is unsigned
+        connection = self.connect()
+        try:
+            deadline = time.monotonic() + timeout
+            while not connection.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
+                if time.monotonic() >= deadline:
+                    raise timeout_error(f"lock {name!r} held by another process for {timeout} s")
+                time.sleep(LOCK_POLL_SECONDS)
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(?)", (key,))
+        finally:
+            connection.release()
 
     def prepare(self):
         """Migrate over a connection of its own: gunicorn may run this in the

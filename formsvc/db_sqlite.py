@@ -12,6 +12,8 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 
+from filelock import FileLock, Timeout
+
 from .fields import FIELDS
 from .files import create_private_file
 
@@ -242,6 +244,19 @@ class SqliteDatabase:
         """The thread keeps its connection, never an open transaction on it."""
         if connection.in_transaction:
             connection.execute("ROLLBACK")
+
+    @contextmanager
+    def exclusive(self, name, timeout, timeout_error):
+        """A named lock for every process on this host (SQLite lives on one host)."""
+        lock = FileLock(f"{self.path}-{name}.lock", timeout=timeout, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout as waited:
+            raise timeout_error(f"lock {name!r} held by another process for {timeout} s") from waited
+        try:
+            yield
+        finally:
+            lock.release()
 
     def prepare(self):
         connection = self.connect()

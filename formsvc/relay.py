@@ -120,11 +120,13 @@ def deliver_batch(connection, sink, references, config, isolate_failures=True):
     try:
         written = sink.deliver_many([sheet_row(submissions[reference]) for reference in present])
     except SheetBusy as busy:
-        # Contention, not failure: try again soon without using up an attempt.
+        # Contention, not failure: try again soon without using up an attempt
+        # (not before the sheet's own Retry-After, when it gave one).
         log.info("sheet busy, %d entries wait: %s", len(present), busy)
+        wait = max(config["RELAY_INTERVAL"], getattr(busy, "retry_after", 0))
         connection.executemany(
             "UPDATE outbox SET lease_until = 0, next_attempt_at = ? WHERE reference = ? AND kind = ?",
-            [(time.time() + config["RELAY_INTERVAL"], reference, SHEET) for reference in present],
+            [(time.time() + wait, reference, SHEET) for reference in present],
         )
         return outcomes | {reference: "busy" for reference in present}
     except Exception as error:  # any sink failure is retried, then dead-lettered

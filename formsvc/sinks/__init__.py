@@ -23,17 +23,22 @@ class NoSink:
         return []
 
 
-BACKENDS = ("xlsx", "gsheets", "none")
+BACKENDS = ("xlsx", "gsheets", "m365", "none")
 
 
 def check_backend(config):
-    """Fail at start on a misspelt SHEET_BACKEND or its missing settings, without touching the sheet."""
+    """Fail at start on a misspelt SHEET_BACKEND or a backend's missing
+    settings, without touching the sheet."""
     if config["SHEET_BACKEND"] not in BACKENDS:
         raise ValueError(f"unknown SHEET_BACKEND {config['SHEET_BACKEND']!r} (expected one of {BACKENDS})")
     if config["SHEET_BACKEND"] == "gsheets":
-        from .gsheets_settings import check_config  # google-auth only when it is used
+        from .gsheets_settings import check_config as check_gsheets  # google-auth only when it is used
 
-        check_config(config)
+        check_gsheets(config)
+    if config["SHEET_BACKEND"] == "m365":
+        from .m365 import check_config as check_m365
+
+        check_m365(config)
 
 
 def make_sink(config):
@@ -47,4 +52,8 @@ def make_sink(config):
         from .gsheets import GoogleSheetsSink
 
         return GoogleSheetsSink.from_config(config)
+    if backend == "m365":
+        from .m365 import ExcelTableSink
+
+        return ExcelTableSink.from_config(config)
     return NoSink()
