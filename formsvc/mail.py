@@ -1,5 +1,5 @@
-"""E-mail for each sign-up: a staff mail and a confirmation to the company,
-sent by the relay over SMTP.
+"""E-mail for each sign-up: a staff mail and a confirmation to the company;
+for each feedback message a staff mail; all sent by the relay over SMTP.
 
 The standard library is enough here: smtplib speaks STARTTLS, implicit TLS
 and AUTH, and EmailMessage with policy SMTP refuses a header value holding a
@@ -97,18 +97,44 @@ def message_id(reference, kind, config):
     return f"<{reference}.{kind}@{parse_address(config['MAIL_FROM']).domain}>"
 
 
+def staff_addresses(config):
+    """FORMSVC_STAFF_EMAIL as addresses."""
+    return [parse_address(address) for address in config["STAFF_EMAIL"].split(",")]
+
+
 def compose(kind, submission, config):
-    """The EmailMessage for one outbox entry of a mail kind."""
-    call = submission["call_title"] or fields.GENERAL_SIGNUP_TITLE
-    staff = [parse_address(address) for address in config["STAFF_EMAIL"].split(",")]
+    """The EmailMessage for one outbox entry of a mail kind (`submission` is a
+    feedback row for feedback_mail)."""
     message = EmailMessage(policy=SMTP)
     message["From"] = parse_address(config["MAIL_FROM"])
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(submission["reference"], kind, config)
+    if kind == store.FEEDBACK_MAIL:
+        context = _feedback_mail(message, submission, config)
+    else:
+        context = _signup_mail(kind, message, submission, config)
+    message.set_content(_templates.get_template(f"{kind}.txt").render(context))
+    message.add_alternative(_templates.get_template(f"{kind}.html").render(context), subtype="html")
+    return message
+
+
+def _feedback_mail(message, feedback, config):
+    """Staff only: nobody verified the sender's address, so nothing goes to it."""
+    message["To"] = staff_addresses(config)
+    message["Subject"] = f"Synpunkt via webbplatsen ({feedback['reference']})"
+    sender = parse_address(feedback["email"])
+    if sender is not None:
+        message["Reply-To"] = sender
+    return {"reference": feedback["reference"], "received": _received(feedback), "name": feedback["name"],
+            "email": feedback["email"], "message": feedback["message"], "can_reply": sender is not None}
+
+
+def _signup_mail(kind, message, submission, config):
+    call = submission["call_title"] or fields.GENERAL_SIGNUP_TITLE
     if kind == store.STAFF_MAIL:
         context = {"reference": submission["reference"], "call": call,
                    "received": _received(submission), "lines": fields.mail_lines(submission)}
-        message["To"] = staff
+        message["To"] = staff_addresses(config)
         message["Subject"] = header_text(
             f"Ny intresseanmälan: {header_text(submission['company'], 60)} – {header_text(call, 60)} "
             f"({submission['reference']})", 200)
@@ -123,13 +149,11 @@ def compose(kind, submission, config):
         if recipient is None:
             raise PermanentMailError("the sign-up's e-mail address cannot be mailed")
         message["To"] = recipient
-        message["Reply-To"] = staff[0]
+        message["Reply-To"] = parse_address(config["STAFF_EMAIL"].split(",")[0])
         message["Subject"] = f"Vi har tagit emot er intresseanmälan ({submission['reference']})"
     else:
         raise ValueError(f"not a mail kind: {kind!r}")
-    message.set_content(_templates.get_template(f"{kind}.txt").render(context))
-    message.add_alternative(_templates.get_template(f"{kind}.html").render(context), subtype="html")
-    return message
+    return context
 
 
 def _received(submission):

@@ -168,7 +168,7 @@ def test_hostile_values_cannot_add_headers_or_markup(mail_app, smtp):
     # Straight into the store, past the form's filters: the mail layer must hold on its own.
     answers = {name: value for name, value in valid_answers(**HOSTILE).items() if name in store.COLUMNS}
     with db.connection(mail_app.config) as connection:
-        reference = store.save_signup(connection, answers, kinds=store.OUTBOX_KINDS)
+        reference = store.save_signup(connection, answers, kinds=store.SIGNUP_KINDS)
     assert deliver_all(mail_app) == {"done": 3}
     staff = next(m for m in smtp.recorder.messages if ".staff_mail@" in m["Message-ID"])
     assert staff["Bcc"] is None and staff["Subject"].count("\n") == 0
