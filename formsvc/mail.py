@@ -1,6 +1,10 @@
 """E-mail for each sign-up: a staff mail and a confirmation to the company;
 for each feedback message a staff mail; all sent by the relay over SMTP.
 
+A sign-up for a call whose content names its own staff address (calls.json
+`staff_email`) is mailed to that address as well as to FORMSVC_STAFF_EMAIL,
+each address once.
+
 The standard library is enough here: smtplib speaks STARTTLS, implicit TLS
 and AUTH, and EmailMessage with policy SMTP refuses a header value holding a
 line break, so no field can add a header. Header values are also flattened to
@@ -22,6 +26,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import fields, store
+from .calls import CallCatalog
 
 SECURITY_MODES = {"starttls": 587, "ssl": 465, "none": 25}  # mode: its usual port
 HEADER_TEXT_MAX = 120
@@ -97,9 +102,32 @@ def message_id(reference, kind, config):
     return f"<{reference}.{kind}@{parse_address(config['MAIL_FROM']).domain}>"
 
 
-def staff_addresses(config):
-    """FORMSVC_STAFF_EMAIL as addresses."""
-    return [parse_address(address) for address in config["STAFF_EMAIL"].split(",")]
+# The relay runs outside a request: it reads the site's files itself, each
+# re-read when it changes on disk (formsvc/watched.py).
+_site_files = {}
+
+
+def _site_file(kind, path):
+    key = (kind, str(path))
+    if key not in _site_files:
+        _site_files[key] = kind(Path(path))
+    return _site_files[key]
+
+
+def staff_addresses(config, call_slug=None):
+    """FORMSVC_STAFF_EMAIL plus the call's own staff address(es), each once."""
+    addresses = [parse_address(address) for address in config["STAFF_EMAIL"].split(",")]
+    call = call_slug and config.get("CALLS_FILE") and _site_file(CallCatalog, config["CALLS_FILE"]).get(call_slug)
+    for written in (call.staff_email if call else ()):
+        address = parse_address(written)
+        if address is None:
+            log.warning("call %s: staff_email %r in calls.json is not one e-mail address; not mailed", call_slug, written)
+        else:
+            addresses.append(address)
+    unique = {}
+    for address in addresses:
+        unique.setdefault(address.addr_spec.lower(), address)
+    return list(unique.values())
 
 
 def compose(kind, submission, config):
@@ -134,7 +162,7 @@ def _signup_mail(kind, message, submission, config):
     if kind == store.STAFF_MAIL:
         context = {"reference": submission["reference"], "call": call,
                    "received": _received(submission), "lines": fields.mail_lines(submission)}
-        message["To"] = staff_addresses(config)
+        message["To"] = staff_addresses(config, submission["call_slug"])
         message["Subject"] = header_text(
             f"Ny intresseanmälan: {header_text(submission['company'], 60)} – {header_text(call, 60)} "
             f"({submission['reference']})", 200)

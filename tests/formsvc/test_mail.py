@@ -2,6 +2,7 @@
 outbox's mail kinds, retries, dead letters, a relay killed after DATA, the
 daily limit per recipient, hostile values and bad configuration."""
 
+import json
 import os
 import subprocess
 import sys
@@ -202,3 +203,24 @@ def test_without_a_host_mail_is_off_and_only_sheet_entries_are_made(app, client,
     assert submit(client).status_code == 303
     assert kinds_and_states(app) == [("sheet", "pending")]
     assert client.get("/anmalan/health").get_json()["mail"] == "off (FORMSVC_SMTP_HOST not set)"
+
+
+def test_a_calls_own_staff_address_gets_its_signups_too_each_address_once(mail_app, smtp, data_dir):
+    calls_file = data_dir / "calls.json"
+    document = json.loads(calls_file.read_text(encoding="utf-8"))
+    for call in document["calls"]:
+        # One new address, one already in FORMSVC_STAFF_EMAIL (other case), one hostile value.
+        call["staff_email"] = ["sim-utlysning@example.se", "Handlaggare@SIM.example.se",
+                               "x@example.se\r\nBcc: victim@example.org"]
+    calls_file.write_text(json.dumps(document), encoding="utf-8")
+    client = mail_app.test_client()
+    assert submit(client, f"/anmalan/{OPEN_CALL}/").status_code == 303
+    assert submit(client).status_code == 303  # the general form: only FORMSVC_STAFF_EMAIL
+    assert deliver_all(mail_app) == {"done": 6}
+    staff = {message["Subject"]: message for message in smtp.recorder.messages if ".staff_mail@" in message["Message-ID"]}
+    (for_call,) = [message for subject, message in staff.items() if OPEN_CALL in subject]
+    (general,) = [message for subject, message in staff.items() if OPEN_CALL not in subject]
+    assert [address.addr_spec.lower() for address in for_call["To"].addresses] == [
+        "handlaggare@sim.example.se", "chef@sim.example.se", "sim-utlysning@example.se"]
+    assert len(general["To"].addresses) == 2 and for_call["Bcc"] is None
+    assert "victim@example.org" not in for_call.as_string()
