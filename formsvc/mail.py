@@ -3,7 +3,8 @@ for each feedback message a staff mail; all sent by the relay over SMTP.
 
 A sign-up for a call whose content names its own staff address (calls.json
 `staff_email`) is mailed to that address as well as to FORMSVC_STAFF_EMAIL,
-each address once.
+each address once. The confirmation's promised response time is the
+contact data's `svarstid` (site manifest), so it is written in one place.
 
 The standard library is enough here: smtplib speaks STARTTLS, implicit TLS
 and AUTH, and EmailMessage with policy SMTP refuses a header value holding a
@@ -27,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from . import fields, store
 from .calls import CallCatalog
+from .site_manifest import SiteManifest
 
 SECURITY_MODES = {"starttls": 587, "ssl": 465, "none": 25}  # mode: its usual port
 HEADER_TEXT_MAX = 120
@@ -130,6 +132,13 @@ def staff_addresses(config, call_slug=None):
     return list(unique.values())
 
 
+def promised_response_time(config):
+    """The contact data's `svarstid` ('två veckor'), or '' when the site does not promise one."""
+    path = config.get("SITE_MANIFEST")
+    manifest = path and _site_file(SiteManifest, path).current()
+    return str(manifest.contact.get("program", {}).get("svarstid", "")).strip() if manifest else ""
+
+
 def compose(kind, submission, config):
     """The EmailMessage for one outbox entry of a mail kind (`submission` is a
     feedback row for feedback_mail)."""
@@ -172,7 +181,8 @@ def _signup_mail(kind, message, submission, config):
     elif kind == store.CONFIRMATION:
         # Nothing the public typed is repeated: a confirmation sent to someone
         # else's address carries only our own words, the reference and the call.
-        context = {"reference": submission["reference"], "call": call}
+        context = {"reference": submission["reference"], "call": call,
+                   "response_time": promised_response_time(config)}
         recipient = parse_address(submission["email"])
         if recipient is None:
             raise PermanentMailError("the sign-up's e-mail address cannot be mailed")

@@ -5,6 +5,7 @@ daily limit per recipient, hostile values and bad configuration."""
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from formsvc import db, mail, relay, store
 from formsvc.cli import requeue_command
 from tests.formsvc.formsvc_helpers import (
-    OPEN_CALL, deliver_all, query, sheet_rows, stored_references, submit, valid_answers,
+    OPEN_CALL, deliver_all, query, sheet_rows, stored_references, submit, valid_answers, write_site_manifest,
 )
 from tests.formsvc.smtp_server import SmtpServer
 
@@ -224,3 +225,25 @@ def test_a_calls_own_staff_address_gets_its_signups_too_each_address_once(mail_a
         "handlaggare@sim.example.se", "chef@sim.example.se", "sim-utlysning@example.se"]
     assert len(general["To"].addresses) == 2 and for_call["Bcc"] is None
     assert "victim@example.org" not in for_call.as_string()
+
+
+def test_the_promised_response_time_comes_from_the_contact_data(make_app, smtp, data_dir):
+    app = make_app(**smtp.environment())
+    client = app.test_client()
+    promised = json.loads((data_dir / "site.json").read_text(encoding="utf-8"))["contact"]["program"]["svarstid"]
+    assert promised == "två veckor"  # content/kontakt.toml, listed there as unconfirmed
+    response = submit(client)
+    assert f"inom {promised}" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert deliver_all(app) == {"done": 3}
+
+    manifest = json.loads((data_dir / "site.json").read_text(encoding="utf-8"))
+    manifest["contact"]["program"]["svarstid"] = ""  # the programme promises no time
+    write_site_manifest(data_dir / "site.json", contact=manifest["contact"])
+    os.utime(data_dir / "site.json", (time.time() + 5, time.time() + 5))  # seen as changed even within one tick
+    submit(client)
+    assert deliver_all(app) == {"done": 3}
+    texts = sorted((message["Message-ID"], text_of(message)) for message in smtp.recorder.messages
+                   if ".confirmation@" in message["Message-ID"])
+    with_time = [text for _id, text in texts if "hör av oss inom två veckor till" in text]
+    without_time = [text for _id, text in texts if "hör av oss till den kontaktperson" in text]
+    assert len(with_time) == 1 and len(without_time) == 1
