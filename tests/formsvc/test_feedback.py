@@ -89,7 +89,10 @@ def test_invalid_input_comes_back_with_errors_and_what_was_typed(app, client, an
 def test_staff_get_one_mail_with_reply_to_the_sender_and_the_sender_gets_none(make_app, smtp):
     app = make_app(**smtp.environment())
     client = app.test_client()
-    reference = send_feedback(client, name="Eva Ek", email="Eva@Example.se").headers["Location"].split("/")[-2]
+    response = send_feedback(client, name="Eva Ek", email="Eva@Example.se")
+    reference = response.headers["Location"].split("/")[-2]
+    thanks = page(client.get(response.headers["Location"])).get_text()
+    assert "går vidare till SIM:s projektgrupp" in thanks and "ingen bekräftelse via e-post" in thanks
     anonymous = send_feedback(client, message="Utan adress.").headers["Location"].split("/")[-2]
     assert deliver_all(app) == {"done": 2}
     by_id = smtp.recorder.by_id()
