@@ -66,7 +66,8 @@ def check_config(config):
                                         ("FORMSVC_STAFF_EMAIL", "STAFF_EMAIL")) if config.get(key)]
         if given:
             raise MailConfigError(f"FORMSVC_SMTP_HOST is not set, but {', '.join(given)} is: set the host or remove the rest")
-        log.info("e-mail is off: FORMSVC_SMTP_HOST is not set, so no staff mail or confirmation is sent")
+        log.info("e-mail is off: FORMSVC_SMTP_HOST is not set, so no staff mail or confirmation is sent; "
+                 "feedback is stored and waits (`flask --app formsvc feedback list`)")
         return
     port = str(config.get("SMTP_PORT") or "")
     if port and not (port.isdigit() and 0 < int(port) < 65536):
