@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import cli, config, db, errors, relay, request_body, security, views
+from . import cli, config, db, errors, feedback, relay, request_body, security, views
 from .calls import CallCatalog
 from .site_manifest import SiteManifest
 
@@ -37,6 +37,7 @@ def create_app(test_config=None):
     cli.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp, url_prefix=site.signup_path.rstrip("/"))
+    app.register_blueprint(feedback.bp, url_prefix=site.signup_path + feedback.URL_SEGMENT)
     return app
 
 

@@ -27,6 +27,8 @@ class Call:
     area: str
     opens: datetime
     deadline: datetime
+    # The call's own staff address(es) from its content; its sign-ups are mailed there too.
+    staff_email: tuple = ()
 
     def status(self, now=None):
         now = now or datetime.now(STOCKHOLM)
@@ -46,6 +48,12 @@ def _aware(text):
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)
 
 
+def _addresses(value):
+    """calls.json writes a list; a hand-edited file may hold one comma-separated string."""
+    listed = value.split(",") if isinstance(value, str) else (value or ())
+    return tuple(str(address).strip() for address in listed if str(address).strip())
+
+
 def parse_calls(document):
     return {
         entry["slug"]: Call(
@@ -54,6 +62,7 @@ def parse_calls(document):
             area=entry.get("area", ""),
             opens=_aware(entry["opens"]),
             deadline=_aware(entry["deadline"]),
+            staff_email=_addresses(entry.get("staff_email")),
         )
         for entry in document["calls"]
     }

@@ -1,7 +1,8 @@
-"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters|spam`,
+"""Staff and GDPR commands: `flask --app formsvc relay|export|erase|purge|requeue|deadletters|spam|feedback`,
 and the operator's `migrate-to-postgres`."""
 
 import csv
+import re
 import sys
 import time
 from pathlib import Path
@@ -83,9 +84,9 @@ def export_command(file_format, output):
 @click.command("erase")
 @with_appcontext
 @click.option("--reference", "references", multiple=True, help="A sign-up's reference, e.g. SIM-7KQ4-M2XD.")
-@click.option("--email", help="Every sign-up made with this e-mail address.")
+@click.option("--email", help="Every sign-up and feedback message sent with this e-mail address.")
 def erase_command(references, email):
-    """Erase sign-ups from the database and from the staff workbook."""
+    """Erase sign-ups (database and staff workbook) and feedback messages (database)."""
     if not references and not email:
         raise click.UsageError("give --reference R or --email E")
     sink = make_sink(current_app.config)
@@ -101,7 +102,10 @@ def erase_command(references, email):
         wanted = list(dict.fromkeys(wanted))
         from_database = store.erase(connection, wanted)
         _forget_deleted(connection)
-    click.echo(f"database: removed {len(from_database)} sign-up(s) {' '.join(from_database)}".rstrip())
+    signups, feedback = _signups_and_feedback(from_database)
+    click.echo(f"database: removed {len(signups)} sign-up(s) {' '.join(signups)}".rstrip())
+    if feedback:
+        click.echo(f"database: removed {len(feedback)} feedback message(s) {' '.join(feedback)}")
     if sheet_problem is None:
         try:
             from_sheet = sink.remove(wanted)
@@ -116,6 +120,11 @@ def erase_command(references, email):
     click.echo(f"workbook: removed {len(from_sheet)} row(s) {' '.join(from_sheet)}".rstrip())
 
 
+def _signups_and_feedback(references):
+    feedback = [reference for reference in references if reference.startswith(store.FEEDBACK_PREFIX)]
+    return [reference for reference in references if reference not in feedback], feedback
+
+
 def _forget_deleted(connection):
     if not db.forget_deleted(connection):
         click.echo("warning: another process is reading the database, so erased rows stay in its "
@@ -126,11 +135,13 @@ def _forget_deleted(connection):
 @with_appcontext
 @click.option("--older-than", "days", type=click.IntRange(min=0), required=True, help="Age in days.")
 def purge_command(days):
-    """Delete sign-ups older than DAYS from the database (the workbook is staff's to keep)."""
+    """Delete sign-ups and feedback older than DAYS from the database (the workbook is staff's to keep)."""
     with _database() as connection:
         removed = store.purge_older_than(connection, days)
         _forget_deleted(connection)
-    click.echo(f"database: purged {len(removed)} sign-up(s) older than {days} days")
+    signups, feedback = _signups_and_feedback(removed)
+    click.echo(f"database: purged {len(signups)} sign-up(s) and {len(feedback)} "
+               f"feedback message(s) older than {days} days")
 
 
 @click.command("requeue")
@@ -161,26 +172,27 @@ def deadletters_command(kind):
 
 @click.group("spam")
 def spam_group():
-    """Sign-ups held as suspected spam (honeypot filled, sent too fast): list, release, purge."""
+    """Sign-ups and feedback held as suspected spam (honeypot filled, sent too fast): list, release, purge."""
 
 
 @spam_group.command("list")
 @with_appcontext
 def spam_list_command():
-    """List suspected spam with reference, time, reason and company (never mailed, not in the sheet)."""
+    """List suspected spam with reference, time, reason and company or feedback text (never mailed, not in the sheet)."""
     with _database() as connection:
         rows = store.suspected_spam(connection)
-    for row in rows:
-        company = " ".join(str(row["company"]).split())[:60]
-        click.echo(f"{row['reference']}\t{row['received_at'][:16]}\t{row['suspected_spam']}\t{company!r}")
-    click.echo(f"{len(rows)} suspected spam sign-up(s); kept {store.SPAM_KEPT_DAYS} days")
+    for table, row in rows:
+        shown = row["company"] if table == "submissions" else f"synpunkt: {row['message']}"
+        shown = " ".join(str(shown).split())[:60]
+        click.echo(f"{row['reference']}\t{row['received_at'][:16]}\t{row['suspected_spam']}\t{shown!r}")
+    click.echo(f"{len(rows)} suspected spam sign-up(s) and feedback message(s); kept {store.SPAM_KEPT_DAYS} days")
 
 
 @spam_group.command("release")
 @with_appcontext
 @click.argument("reference")
 def spam_release_command(reference):
-    """Treat REFERENCE as an ordinary sign-up: the relay delivers it to the sheet (and by mail)."""
+    """Treat REFERENCE as ordinary: a sign-up goes to the sheet (and by mail), feedback to the staff mail."""
     with _database() as connection:
         released = store.release_spam(connection, reference, relay.active_kinds(current_app.config))
     if not released:
@@ -196,10 +208,43 @@ def spam_purge_command(days):
     with _database() as connection:
         removed = store.purge_spam(connection, days)
         _forget_deleted(connection)
-    click.echo(f"purged {len(removed)} suspected spam sign-up(s) older than {days} days")
+    click.echo(f"purged {len(removed)} suspected spam sign-up(s) and feedback message(s) older than {days} days")
+
+
+# Everything a terminal could act on (escape sequences, C1 controls, bidirectional
+# overrides that reorder what staff see) and line separators.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+
+
+def terminal_text(text, keep_line_breaks=False):
+    """Text from the public made safe to print: a value shown on one line cannot
+    start a line of its own that looks like another field."""
+    text = str(text or "") if keep_line_breaks else " ".join(str(text or "").splitlines())
+    return _TERMINAL_UNSAFE.sub("\N{REPLACEMENT CHARACTER}", text)
+
+
+@click.group("feedback")
+def feedback_group():
+    """Feedback sent with the form at /anmalan/synpunkter/ (mailed to staff when mail is on)."""
+
+
+@feedback_group.command("list")
+@with_appcontext
+@click.option("--email", help="Only feedback sent with this e-mail address (e.g. for a request for access).")
+def feedback_list_command(email):
+    """Show stored feedback in full, oldest first, with the state of its staff mail (suspected spam left out)."""
+    with _database() as connection:
+        rows = store.feedback_messages(connection, email)
+    for row in rows:
+        click.echo(f"{row['reference']}\t{row['received_at'][:16]} UTC\tmail: {row['mail_state'] or 'none'}")
+        click.echo(f"  Namn: {terminal_text(row['name']) or '(inte angivet)'}")
+        click.echo(f"  E-post: {terminal_text(row['email']) or '(inte angiven)'}")
+        for line in terminal_text(row["message"], keep_line_breaks=True).split("\n"):
+            click.echo(f"  | {line}")
+    click.echo(f"{len(rows)} feedback message(s)")
 
 
 def init_app(app):
-    for command in (relay_command, export_command, erase_command, purge_command, spam_group,
+    for command in (relay_command, export_command, erase_command, purge_command, spam_group, feedback_group,
                     requeue_command, deadletters_command, migrate_to_postgres_command):
         app.cli.add_command(command)

@@ -33,6 +33,7 @@ def load(environ=os.environ):
     rate_limit = environ.get("FORMSVC_RATE_LIMIT", "10 per minute").strip()
     secure_cookies = _flag(environ, "FORMSVC_SECURE_COOKIES", "1")
     calls_file = Path(environ.get("CALLS_FILE") or repo_dir / "output" / "calls.json")
+    form_max_age = _number(environ, "FORMSVC_FORM_MAX_AGE", 4 * 3600, int)
     return {
         "REPO_DIR": repo_dir,
         "DATA_DIR": data_dir,
@@ -81,6 +82,8 @@ def load(environ=os.environ):
         "PROXY_ADDRESSES": environ.get("FORMSVC_PROXY_ADDRESSES", ""),
         "BODY_TIMEOUT": _number(environ, "FORMSVC_BODY_TIMEOUT", 10.0),
         "MIN_FILL_SECONDS": _number(environ, "FORMSVC_MIN_FILL_SECONDS", 3.0),
+        # A form page older than this is refused with "open too long" (its input kept), as its CSRF token is.
+        "FORM_MAX_AGE": form_max_age,
         "MAX_ATTEMPTS": _number(environ, "FORMSVC_MAX_ATTEMPTS", 8, int),
         "RELAY_INTERVAL": _number(environ, "FORMSVC_RELAY_INTERVAL", 5.0),
         "RELAY_THREAD": _flag(environ, "FORMSVC_RELAY_THREAD", "1"),
@@ -105,7 +108,7 @@ def load(environ=os.environ):
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        "WTF_CSRF_TIME_LIMIT": form_max_age,
     }
 
 

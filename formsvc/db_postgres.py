@@ -109,7 +109,7 @@ class Connection:
         """After an erase or purge: VACUUM marks the deleted rows' space free so
         new rows overwrite it. The rows stay in WAL segments and base backups
         until those are recycled (the handbook's Drift page says how long)."""
-        self.raw.execute("VACUUM submissions, outbox")
+        self.raw.execute("VACUUM submissions, feedback, outbox")
         return True
 
     def schema_version(self):

@@ -94,6 +94,50 @@ MIGRATIONS = (
     ALTER TABLE submissions ADD COLUMN suspected_spam TEXT;
     CREATE INDEX submissions_spam ON submissions (suspected_spam);
     """,
+    # Feedback from anyone (/anmalan/synpunkter/) in its own table, mailed to
+    # staff as outbox kind 'feedback_mail'. An outbox entry now belongs to a
+    # sign-up or to a feedback message: exactly one of `submission` and
+    # `feedback` names it (and equals `reference`), so deleting either row
+    # still deletes its entries, on both backends.
+    """
+    CREATE TABLE feedback (
+        reference      TEXT PRIMARY KEY,
+        received_at    TEXT NOT NULL,
+        name           TEXT NOT NULL DEFAULT '',
+        email          TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+        message        TEXT NOT NULL,
+        suspected_spam TEXT
+    );
+    CREATE INDEX feedback_email ON feedback (email);
+    CREATE INDEX feedback_received ON feedback (received_at);
+    CREATE TABLE outbox_v4 (
+        reference       TEXT NOT NULL,
+        kind            TEXT NOT NULL DEFAULT 'sheet'
+                        CHECK (kind IN ('sheet', 'staff_mail', 'confirmation', 'feedback_mail')),
+        state           TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'done', 'dead', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        lease_until     REAL NOT NULL DEFAULT 0,
+        lease_owner     TEXT,
+        last_error      TEXT,
+        delivered_at    REAL,
+        submission      TEXT REFERENCES submissions (reference) ON DELETE CASCADE,
+        feedback        TEXT REFERENCES feedback (reference) ON DELETE CASCADE,
+        CHECK ((submission IS NULL) <> (feedback IS NULL)),
+        CHECK (reference = COALESCE(submission, feedback)),
+        PRIMARY KEY (reference, kind)
+    );
+    INSERT INTO outbox_v4 (reference, kind, state, attempts, next_attempt_at, lease_until,
+                           lease_owner, last_error, delivered_at, submission)
+        SELECT reference, kind, state, attempts, next_attempt_at, lease_until,
+               lease_owner, last_error, delivered_at, reference FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v4 RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (kind, state, next_attempt_at);
+    CREATE INDEX outbox_submission ON outbox (submission);
+    CREATE INDEX outbox_feedback ON outbox (feedback);
+    """,
 )
 
 

@@ -1,5 +1,10 @@
-"""E-mail for each sign-up: a staff mail and a confirmation to the company,
-sent by the relay over SMTP.
+"""E-mail for each sign-up: a staff mail and a confirmation to the company;
+for each feedback message a staff mail; all sent by the relay over SMTP.
+
+A sign-up for a call whose content names its own staff address (calls.json
+`staff_email`) is mailed to that address as well as to FORMSVC_STAFF_EMAIL,
+each address once. The confirmation's promised response time is the
+contact data's `svarstid` (site manifest), so it is written in one place.
 
 The standard library is enough here: smtplib speaks STARTTLS, implicit TLS
 and AUTH, and EmailMessage with policy SMTP refuses a header value holding a
@@ -22,6 +27,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import fields, store
+from .calls import CallCatalog
+from .site_manifest import SiteManifest
 
 SECURITY_MODES = {"starttls": 587, "ssl": 465, "none": 25}  # mode: its usual port
 HEADER_TEXT_MAX = 120
@@ -59,7 +66,8 @@ def check_config(config):
                                         ("FORMSVC_STAFF_EMAIL", "STAFF_EMAIL")) if config.get(key)]
         if given:
             raise MailConfigError(f"FORMSVC_SMTP_HOST is not set, but {', '.join(given)} is: set the host or remove the rest")
-        log.info("e-mail is off: FORMSVC_SMTP_HOST is not set, so no staff mail or confirmation is sent")
+        log.info("e-mail is off: FORMSVC_SMTP_HOST is not set, so no staff mail or confirmation is sent; "
+                 "feedback is stored and waits (`flask --app formsvc feedback list`)")
         return
     port = str(config.get("SMTP_PORT") or "")
     if port and not (port.isdigit() and 0 < int(port) < 65536):
@@ -97,18 +105,74 @@ def message_id(reference, kind, config):
     return f"<{reference}.{kind}@{parse_address(config['MAIL_FROM']).domain}>"
 
 
+# The relay runs outside a request: it reads the site's files itself, each
+# re-read when it changes on disk (formsvc/watched.py).
+_site_files = {}
+
+
+def _site_file(kind, path):
+    key = (kind, str(path))
+    if key not in _site_files:
+        _site_files[key] = kind(Path(path))
+    return _site_files[key]
+
+
+def staff_addresses(config, call_slug=None):
+    """FORMSVC_STAFF_EMAIL plus the call's own staff address(es), each once."""
+    addresses = [parse_address(address) for address in config["STAFF_EMAIL"].split(",")]
+    call = call_slug and config.get("CALLS_FILE") and _site_file(CallCatalog, config["CALLS_FILE"]).get(call_slug)
+    for written in (call.staff_email if call else ()):
+        address = parse_address(written)
+        if address is None:
+            log.warning("call %s: staff_email %r in calls.json is not one e-mail address; not mailed", call_slug, written)
+        else:
+            addresses.append(address)
+    unique = {}
+    for address in addresses:
+        unique.setdefault(address.addr_spec.lower(), address)
+    return list(unique.values())
+
+
+def promised_response_time(config):
+    """The contact data's `svarstid` ('två veckor'), or '' when the site does not promise one."""
+    path = config.get("SITE_MANIFEST")
+    manifest = path and _site_file(SiteManifest, path).current()
+    return str(manifest.contact.get("program", {}).get("svarstid", "")).strip() if manifest else ""
+
+
 def compose(kind, submission, config):
-    """The EmailMessage for one outbox entry of a mail kind."""
-    call = submission["call_title"] or fields.GENERAL_SIGNUP_TITLE
-    staff = [parse_address(address) for address in config["STAFF_EMAIL"].split(",")]
+    """The EmailMessage for one outbox entry of a mail kind (`submission` is a
+    feedback row for feedback_mail)."""
     message = EmailMessage(policy=SMTP)
     message["From"] = parse_address(config["MAIL_FROM"])
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(submission["reference"], kind, config)
+    if kind == store.FEEDBACK_MAIL:
+        context = _feedback_mail(message, submission, config)
+    else:
+        context = _signup_mail(kind, message, submission, config)
+    message.set_content(_templates.get_template(f"{kind}.txt").render(context))
+    message.add_alternative(_templates.get_template(f"{kind}.html").render(context), subtype="html")
+    return message
+
+
+def _feedback_mail(message, feedback, config):
+    """Staff only: nobody verified the sender's address, so nothing goes to it."""
+    message["To"] = staff_addresses(config)
+    message["Subject"] = f"Synpunkt via webbplatsen ({feedback['reference']})"
+    sender = parse_address(feedback["email"])
+    if sender is not None:
+        message["Reply-To"] = sender
+    return {"reference": feedback["reference"], "received": _received(feedback), "name": feedback["name"],
+            "email": feedback["email"], "message": feedback["message"], "can_reply": sender is not None}
+
+
+def _signup_mail(kind, message, submission, config):
+    call = submission["call_title"] or fields.GENERAL_SIGNUP_TITLE
     if kind == store.STAFF_MAIL:
         context = {"reference": submission["reference"], "call": call,
                    "received": _received(submission), "lines": fields.mail_lines(submission)}
-        message["To"] = staff
+        message["To"] = staff_addresses(config, submission["call_slug"])
         message["Subject"] = header_text(
             f"Ny intresseanmälan: {header_text(submission['company'], 60)} – {header_text(call, 60)} "
             f"({submission['reference']})", 200)
@@ -118,18 +182,17 @@ def compose(kind, submission, config):
     elif kind == store.CONFIRMATION:
         # Nothing the public typed is repeated: a confirmation sent to someone
         # else's address carries only our own words, the reference and the call.
-        context = {"reference": submission["reference"], "call": call}
+        context = {"reference": submission["reference"], "call": call,
+                   "response_time": promised_response_time(config)}
         recipient = parse_address(submission["email"])
         if recipient is None:
             raise PermanentMailError("the sign-up's e-mail address cannot be mailed")
         message["To"] = recipient
-        message["Reply-To"] = staff[0]
+        message["Reply-To"] = parse_address(config["STAFF_EMAIL"].split(",")[0])
         message["Subject"] = f"Vi har tagit emot er intresseanmälan ({submission['reference']})"
     else:
         raise ValueError(f"not a mail kind: {kind!r}")
-    message.set_content(_templates.get_template(f"{kind}.txt").render(context))
-    message.add_alternative(_templates.get_template(f"{kind}.html").render(context), subtype="html")
-    return message
+    return context
 
 
 def _received(submission):

@@ -1,5 +1,6 @@
 """The outbox relay: deliver each stored sign-up to the staff sheet and, when
-mail is configured, as a staff mail and a confirmation, each exactly once.
+mail is configured, as a staff mail and a confirmation, and each feedback
+message as a staff mail, each exactly once.
 
 Every kind of entry (store.OUTBOX_KINDS) is claimed, retried, dead-lettered
 and requeued on its own, so a mail server outage never holds back the sheet
@@ -158,7 +159,7 @@ def _mark_done(connection, reference, kind, state="done", note=None):
 
 def deliver_mail(connection, mailer, reference, kind, config):
     """Send one claimed mail entry; return 'done', 'skipped', 'retry', 'dead' or 'gone'."""
-    submission = store.find(connection, reference)
+    submission = store.find_for_delivery(connection, reference, kind)
     if submission is None:
         return "gone"
     if kind == store.CONFIRMATION and mail.confirmations_today(connection, submission["email"]) >= config["MAIL_DAILY_LIMIT"]:
@@ -214,7 +215,7 @@ def run_pass(config, due_only=True):
     connection = db.connect(config)
     try:
         _purge_old_spam(connection)
-        for kind in active_kinds(config):
+        for kind in delivered_kinds(config):
             for outcome in _pass_for_kind(connection, kind, config, due_only):
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
@@ -239,7 +240,12 @@ def _purge_old_spam(connection):
 
 
 def active_kinds(config):
-    """The kinds this configuration delivers: mail kinds only with an SMTP host."""
+    """The kinds a sign-up is queued as: mail kinds only with an SMTP host."""
+    return store.SIGNUP_KINDS if mail.enabled(config) else (SHEET,)
+
+
+def delivered_kinds(config):
+    """The kinds the relay delivers: with mail off, feedback_mail entries wait (see formsvc/feedback.py)."""
     return store.OUTBOX_KINDS if mail.enabled(config) else (SHEET,)
 
 

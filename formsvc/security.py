@@ -1,16 +1,18 @@
 """Abuse protection and HTTP hardening for every formsvc response.
 
 CSRF itself comes from Flask-WTF's FlaskForm (see forms.py); this module adds
-the bot traps (honeypot field, signed minimum fill time bound to the
-visitor's session), the per-client rate limit on POST, which peers may say
-who the client is, and the security headers.
+the bot traps (honeypot field, signed fill time bound to the visitor's
+session, with a minimum and a maximum age), the order in which every form
+applies them (`refusal`), the per-client rate limit on POST, which peers may
+say who the client is, and the security headers.
 """
 
 import ipaddress
+import logging
 import secrets
 import time
 
-from flask import current_app, request, session
+from flask import abort, current_app, request, session
 from flask_limiter import Limiter
 from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -21,6 +23,20 @@ from .site_headers import shared_site_headers
 HONEYPOT_FIELD = "website"
 STARTED_SALT = "formsvc-started"
 FILL_NONCE_KEY = "fill_nonce"
+# Why fill_time_problem refuses a token: an old page is the visitor's bad luck,
+# the other reasons are what bots do (kept as suspected spam when complete).
+EXPIRED, TOO_FAST = "expired", "fill time"
+
+SESSION_EXPIRED = (
+    "Sidan hade varit öppen för länge, eller så tog webbläsaren inte emot vår kaka för formuläret. "
+    "Det du skrev finns kvar nedan – kontrollera det och skicka igen."
+)
+SENT_TOO_FAST = (
+    "Formuläret skickades ovanligt snabbt, så vi behöver en bekräftelse på att det är du. "
+    "Kontrollera uppgifterna nedan och skicka igen."
+)
+
+log = logging.getLogger(__name__)
 
 # formsvc's own policy: its pages need less than the static site's (no WASM search).
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -47,17 +63,49 @@ def issue_started_token(shown_at=None):
     return _started_serializer().dumps([time.time() if shown_at is None else shown_at, nonce])
 
 
-def filled_too_fast(token):
-    """True when the token is missing, forged, from another session, or younger
-    than the minimum fill time."""
+def fill_time_problem(token):
+    """None when the form was shown to this session long enough ago and not too
+    long ago; EXPIRED when it was shown more than FORM_MAX_AGE seconds ago;
+    TOO_FAST when the token is missing, forged, from another session, or
+    younger than the minimum fill time."""
     try:
         shown_at, nonce = _started_serializer().loads(token or "")
         shown_at = float(shown_at)
     except (BadData, TypeError, ValueError):
-        return True
+        return TOO_FAST
     if not secrets.compare_digest(str(nonce), str(session.get(FILL_NONCE_KEY, ""))):
-        return True
-    return time.time() - shown_at < current_app.config["MIN_FILL_SECONDS"]
+        return TOO_FAST
+    age = time.time() - shown_at
+    if age > current_app.config["FORM_MAX_AGE"]:
+        return EXPIRED
+    return TOO_FAST if age < current_app.config["MIN_FILL_SECONDS"] else None
+
+
+def refusal(form, valid, render, keep_as_spam):
+    """Apply the bot traps to a POSTed form, in the same order on every form.
+
+    Returns None when the form may be stored, else the response to send.
+    `render(notice, status)` shows the form again with what was typed;
+    `keep_as_spam(reason)` stores a complete form for staff to review and
+    returns what the log line should add. Only a complete form with this
+    session's CSRF token is kept: an expired page is not spam, an incomplete
+    or foreign one is not worth reviewing.
+    """
+    keepable = valid and not form.csrf_token.errors
+    if honeypot_filled(request.form):
+        log.info("honeypot filled in on %s; refused%s", request.path, keep_as_spam("honeypot") if keepable else "")
+        abort(400)
+    if form.csrf_token.errors:
+        return render(SESSION_EXPIRED, 400)
+    problem = fill_time_problem(request.form.get("started"))
+    if problem == EXPIRED:
+        log.info("form on %s shown too long ago; asked to resend", request.path)
+        return render(SESSION_EXPIRED, 400)
+    if problem == TOO_FAST:
+        log.info("form on %s sent faster than the minimum fill time or with a bad token; asked to resend%s",
+                 request.path, keep_as_spam(TOO_FAST) if keepable else "")
+        return render(SENT_TOO_FAST, 400)
+    return None
 
 
 def honeypot_filled(form_data):

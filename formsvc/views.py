@@ -14,14 +14,6 @@ from .forms import SignupForm
 bp = Blueprint("signup", __name__)
 log = logging.getLogger(__name__)
 
-SESSION_EXPIRED = (
-    "Sidan hade varit öppen för länge, eller så tog webbläsaren inte emot vår kaka för formuläret. "
-    "Det du skrev finns kvar nedan – kontrollera det och skicka igen."
-)
-TOO_FAST = (
-    "Formuläret skickades ovanligt snabbt, så vi behöver en bekräftelse på att det är du. "
-    "Kontrollera uppgifterna nedan och skicka igen."
-)
 STORAGE_FAILED = (
     "Vi kunde inte spara anmälan just nu, så ingenting har sparats. "
     "Det du skrev finns kvar nedan – vänta en stund och försök igen."
@@ -55,15 +47,13 @@ def _signup(call):
     if request.method != "POST":  # GET, and HEAD, which Flask answers like GET without the body
         return _render_form(form, call)
     valid = form.validate()
-    if security.honeypot_filled(request.form):
-        log.info("honeypot filled in; sign-up refused%s", _keep_as_spam(form, call, valid, "honeypot"))
-        abort(400)
-    if form.csrf_token.errors:
-        return _render_form(form, call, notice=SESSION_EXPIRED, status=400)
-    if security.filled_too_fast(request.form.get("started")):
-        log.info("form sent faster than the minimum fill time; asked to resend%s",
-                 _keep_as_spam(form, call, valid, "fill time"))
-        return _render_form(form, call, notice=TOO_FAST, status=400)
+    refused = security.refusal(
+        form, valid,
+        render=lambda notice, status: _render_form(form, call, notice=notice, status=status),
+        keep_as_spam=lambda reason: _keep_as_spam(form, call, reason),
+    )
+    if refused is not None:
+        return refused
     if not valid:
         return _render_form(form, call)
     try:
@@ -77,12 +67,9 @@ def _signup(call):
     return redirect(url_for(".thanks", reference=reference), code=303)
 
 
-def _keep_as_spam(form, call, valid, reason):
+def _keep_as_spam(form, call, reason):
     """Store a complete but suspicious sign-up for staff to review (`spam list`);
-    return what the log line should add. Nothing is stored when the form was
-    incomplete or its CSRF token did not belong to this session."""
-    if not valid or form.csrf_token.errors:
-        return ""
+    return what the log line should add."""
     try:
         reference = store.save_signup(get_db(), form.answers, call, suspected_spam=reason)
     except db.UNAVAILABLE as error:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from sim_content.schema import CONTENT_DIRS, FIELD_LABELS_SV, SCHEMA
+from sim_content.schema import CONTENT_DIRS, EMAIL_LIST_PATTERN, FIELD_LABELS_SV, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 CMS_PACKAGE_DIR = ROOT / "cms"
@@ -38,6 +38,7 @@ COLLECTIONS = {
     "author": ("forfattare", "Skribenter", "Skribent", "{{slug}}"),
 }
 SLUG_PATTERN = ["^[a-z0-9]+(-[a-z0-9]+)*$", "Små bokstäver a–z, siffror och bindestreck, t.ex. ny-utlysning"]
+EMAIL_HINT = "En e-postadress, t.ex. sim-utlysning@regionjh.se, eller flera åtskilda med kommatecken"
 PAGE_SLUG_PATTERN = ["^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$",
                      "Små bokstäver a–z, siffror, bindestreck och / mellan delar, t.ex. insatsomraden/finansiering"]
 
@@ -80,6 +81,8 @@ def field_config(kind, field):
         config.update(widget="string", pattern=PAGE_SLUG_PATTERN if kind == "page" else SLUG_PATTERN)
     elif field.kind == "list":  # written as a YAML list, which the build reads as well
         config.update(widget="list")
+    elif field.kind == "email":
+        config.update(widget="string", pattern=[EMAIL_LIST_PATTERN, EMAIL_HINT])
     else:
         config.update(widget="text" if field.name == "Summary" else "string")
     return config

@@ -37,6 +37,7 @@ VALUE_FORMATS = {
     "choice": "Exakt ett av de tillåtna värdena",
     "list": "Flera värden åtskilda med kommatecken, eller en lista med ett värde per rad",
     "slug": "Små bokstäver a–z, siffror och bindestreck",
+    "email": "En e-postadress, eller flera åtskilda med kommatecken",
 }
 
 

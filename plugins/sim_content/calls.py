@@ -26,6 +26,7 @@ class Call:
     audience: str
     summary: str  # plain text
     state: str = ""  # "open" | "upcoming" | "closed"
+    staff_email: tuple = ()  # the call's own staff address(es): formsvc mails its sign-ups there too
 
 
 def call_state(opens, deadline, now):
@@ -51,7 +52,14 @@ def call_from_page(page, settings, now):
         audience=meta["audience"],
         summary=Markup(meta.get("summary", "")).striptags(),
         state=call_state(opens, deadline, now),
+        staff_email=_addresses(meta.get("staffemail")),
     )
+
+
+def _addresses(value):
+    """'a@x.se, b@x.se' or a YAML list → ('a@x.se', 'b@x.se'); validated by validate.py."""
+    listed = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
+    return tuple(str(address).strip() for address in listed if str(address).strip())
 
 
 def group_calls(calls):
@@ -81,6 +89,7 @@ def calls_json(calls, siteurl, generated):
                 "deadline": call.deadline.isoformat(timespec="seconds"),
                 "url": f"{siteurl}/{call.url}",
                 "signup_url": call.signup_url,
+                "staff_email": list(call.staff_email),
             }
             for call in sorted(calls, key=lambda c: (c.opens, c.slug))
         ],

@@ -62,10 +62,16 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
+# One plain ASCII address (the programme's own mailboxes), or several separated
+# by commas: what the build and the editor accept for an "email" field.
+EMAIL_ADDRESS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+EMAIL_LIST_PATTERN = rf"^\s*{EMAIL_ADDRESS}(?:\s*,\s*{EMAIL_ADDRESS})*\s*$"
+
+
 @dataclass(frozen=True)
 class Field:
     name: str  # metadata key as written in the file, e.g. "Deadline"
-    kind: str  # "text" | "date" | "datetime" | "choice" | "list" | "slug"
+    kind: str  # "text" | "date" | "datetime" | "choice" | "list" | "slug" | "email"
     required: bool
     help_sv: str
     choices: tuple = ()
@@ -98,6 +104,7 @@ SCHEMA = {
         Field("Audience", "text", True, "Vilka företag som kan anmäla sig.", example="Tillverkande företag i Jämtlands län med 5–250 anställda"),
         _SUMMARY,
         Field("Date", "date", False, "Publiceringsdatum; utelämnas det används Opens.", example="2026-11-25"),
+        Field("StaffEmail", "email", False, "Handläggarens e-post för utlysningen; anmälningarna mejlas dit utöver den vanliga adressen, och adressen syns i calls.json, så använd en funktionsbrevlåda.", example="sim-utlysning@regionjh.se"),
         _SLUG,
         _MODIFIED,
         _STATUS,
@@ -131,5 +138,5 @@ FIELD_LABELS_SV = {
     "Author": "Skribent", "Category": "Kategori", "Tags": "Etiketter", "Modified": "Senast ändrad",
     "Status": "Status", "Opens": "Anmälan öppnar", "Deadline": "Sista anmälningsdag", "Area": "Insatsområde",
     "Audience": "Målgrupp", "Lang": "Språk", "Order": "Ordning i menyn", "Role": "Roll",
-    "Template": "Sidmall",
+    "Template": "Sidmall", "StaffEmail": "Handläggarens e-post",
 }

@@ -13,7 +13,8 @@ from pathlib import Path
 from .headers import FrontMatterInvalid, read_header
 from .manifest import SIGNUP_PATH
 from .schema import (
-    CONTENT_DIRS, DATA_BLOCK_MARKER, DATA_BLOCKS, DATA_TEMPLATE, DEFAULT_LANG, TRANSLATED_URL_PREFIX, fields,
+    CONTENT_DIRS, DATA_BLOCK_MARKER, DATA_BLOCKS, DATA_TEMPLATE, DEFAULT_LANG, EMAIL_LIST_PATTERN,
+    TRANSLATED_URL_PREFIX, fields,
 )
 from .slugs import slugify
 from .timeutil import NonexistentLocalTime, parse_local, parse_local_datetime
@@ -26,6 +27,8 @@ RESERVED_PAGE_SLUGS = frozenset({
     "images", "pagefind", "utkast", "calls.json", "calls.ics", "sitemap.xml", "robots.txt",
     TRANSLATED_URL_PREFIX,
 })
+# Addresses the form service uses below SIGNUP_PATH: a call slug there would never get its form.
+RESERVED_CALL_SLUGS = frozenset({"synpunkter", "tack", "health"})
 URL_PATTERNS = {
     "news": "/nyheter/{slug}/",
     "call": "/utlysningar/{slug}/",
@@ -140,6 +143,7 @@ def _check_file(f, author_names):
             found.append(error(entry.line, f"{field.name}: \"{entry.value}\" {problem}"))
     if f.kind == "call":
         found.extend(_check_call_period(f))
+        found.extend(_check_call_slug(f))
     if f.kind == "page":
         found.extend(_check_page_language_and_blocks(f))
     return found
@@ -217,6 +221,9 @@ def _check_value(kind, field, value, author_names):
         )
     elif field.name == "Order" and not re.fullmatch(r"-?\d+", value):
         return "är inget heltal – skriv t.ex. 10."
+    elif field.kind == "email" and not re.fullmatch(EMAIL_LIST_PATTERN, value):
+        return (f"är ingen e-postadress – skriv en adress som \"{field.example}\", "
+                "eller flera åtskilda med kommatecken, utan namn eller <>.")
     return None
 
 
@@ -241,6 +248,17 @@ def _check_call_period(f):
     return [ContentError(f.shown, deadline.line, (
         f"Deadline: \"{deadline.value}\" är inte efter Opens (\"{opens.value}\") – "
         "sista anmälningstiden måste ligga efter att anmälan öppnar."
+    ))]
+
+
+def _check_call_slug(f):
+    slug = content_slug(f.header)
+    if slug not in RESERVED_CALL_SLUGS:
+        return []
+    where = f.header.get("slug") or f.header.get("title")
+    return [ContentError(f.shown, where.line if where else 1, (
+        f"Utlysningens adress \"{slug}\" krockar med formulärtjänstens egen sida {SIGNUP_PATH}{slug}/ – "
+        "ge utlysningen en annan Slug."
     ))]
 
 

@@ -42,6 +42,7 @@ def page_paths(built_site, calls_by_state, thank_you_path, launch_post):
         "form": "/anmalan/",
         "call form": f"/anmalan/{open_call}/",
         "thank-you": thank_you_path,
+        "feedback form": "/anmalan/synpunkter/",
         "handbook": "/handbok/",
         "handbook page": f"/handbok/{handbook_pages[0]}/" if handbook_pages else "/handbok/",
     }
@@ -50,7 +51,7 @@ def page_paths(built_site, calls_by_state, thank_you_path, launch_post):
 PAGE_TYPES = [
     "home", "news list", "article", "category", "author", "calls list", "call", "closed call", "page",
     "accessibility statement", "contact", "personal data", "easy-to-read", "english page", "english calls",
-    "search", "404", "form", "call form", "thank-you", "handbook", "handbook page",
+    "search", "404", "form", "call form", "thank-you", "feedback form", "handbook", "handbook page",
 ]
 
 

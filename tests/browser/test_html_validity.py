@@ -69,6 +69,11 @@ def save_formsvc_pages(site_server, calls_by_state, folder):
     wait_out_min_fill(time.monotonic())
     pages["form-with-errors"] = session.post(f"{base}/anmalan/", data=hidden_fields(form_page.text), timeout=10)
     pages["thank-you"] = requests.get(base + post_signup_over_http(base, f"/anmalan/{open_slug}/"), timeout=10)
+    feedback_page = session.get(f"{base}/anmalan/synpunkter/", timeout=10)
+    pages["feedback-form"] = feedback_page
+    wait_out_min_fill(time.monotonic())
+    pages["feedback-with-errors"] = session.post(f"{base}/anmalan/synpunkter/", data=hidden_fields(feedback_page.text),
+                                                 timeout=10)
 
     for name, response in pages.items():
         assert "text/html" in response.headers.get("Content-Type", ""), f"{name}: {response.headers}"

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from sim_content.schema import AREAS, CATEGORIES, CONTENT_DIRS, SCHEMA
+from sim_content.schema import AREAS, CATEGORIES, CONTENT_DIRS, EMAIL_LIST_PATTERN, SCHEMA
 from sim_content.slugs import slugify
 from sitebuild import cms
 
@@ -27,6 +27,8 @@ def test_every_schema_field_and_only_those_is_in_the_editor(kind):
             assert editor["widget"] == "datetime" and editor["picker_utc"] is False
         elif field.kind == "choice" and field.name != "Author":
             assert editor["widget"] == "select" and editor["options"] == list(field.choices)
+        elif field.kind == "email":
+            assert editor["widget"] == "string" and editor["pattern"][0] == EMAIL_LIST_PATTERN
 
 
 def test_categories_and_areas_are_selects_and_authors_come_from_their_collection():

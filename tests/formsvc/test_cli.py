@@ -81,7 +81,7 @@ def test_purge_requeue_and_deadletters(app, client):
     connection.execute("UPDATE outbox SET state = 'dead', attempts = 8, last_error = 'SheetError: x'")
     connection.release()
 
-    assert "purged 1 sign-up(s) older than 365 days" in run(app, "purge", "--older-than", "365")
+    assert "purged 1 sign-up(s) and 0 feedback message(s) older than 365 days" in run(app, "purge", "--older-than", "365")
     assert stored_references(app) == [recent]
     listing = run(app, "deadletters")
     assert recent in listing and "SheetError: x" in listing and "1 dead entry" in listing

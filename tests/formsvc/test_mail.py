@@ -2,8 +2,10 @@
 outbox's mail kinds, retries, dead letters, a relay killed after DATA, the
 daily limit per recipient, hostile values and bad configuration."""
 
+import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from formsvc import db, mail, relay, store
 from formsvc.cli import requeue_command
 from tests.formsvc.formsvc_helpers import (
-    OPEN_CALL, deliver_all, query, sheet_rows, stored_references, submit, valid_answers,
+    OPEN_CALL, deliver_all, query, sheet_rows, stored_references, submit, valid_answers, write_site_manifest,
 )
 from tests.formsvc.smtp_server import SmtpServer
 
@@ -168,7 +170,7 @@ def test_hostile_values_cannot_add_headers_or_markup(mail_app, smtp):
     # Straight into the store, past the form's filters: the mail layer must hold on its own.
     answers = {name: value for name, value in valid_answers(**HOSTILE).items() if name in store.COLUMNS}
     with db.connection(mail_app.config) as connection:
-        reference = store.save_signup(connection, answers, kinds=store.OUTBOX_KINDS)
+        reference = store.save_signup(connection, answers, kinds=store.SIGNUP_KINDS)
     assert deliver_all(mail_app) == {"done": 3}
     staff = next(m for m in smtp.recorder.messages if ".staff_mail@" in m["Message-ID"])
     assert staff["Bcc"] is None and staff["Subject"].count("\n") == 0
@@ -202,3 +204,46 @@ def test_without_a_host_mail_is_off_and_only_sheet_entries_are_made(app, client,
     assert submit(client).status_code == 303
     assert kinds_and_states(app) == [("sheet", "pending")]
     assert client.get("/anmalan/health").get_json()["mail"] == "off (FORMSVC_SMTP_HOST not set)"
+
+
+def test_a_calls_own_staff_address_gets_its_signups_too_each_address_once(mail_app, smtp, data_dir):
+    calls_file = data_dir / "calls.json"
+    document = json.loads(calls_file.read_text(encoding="utf-8"))
+    for call in document["calls"]:
+        # One new address, one already in FORMSVC_STAFF_EMAIL (other case), one hostile value.
+        call["staff_email"] = ["sim-utlysning@example.se", "Handlaggare@SIM.example.se",
+                               "x@example.se\r\nBcc: victim@example.org"]
+    calls_file.write_text(json.dumps(document), encoding="utf-8")
+    client = mail_app.test_client()
+    assert submit(client, f"/anmalan/{OPEN_CALL}/").status_code == 303
+    assert submit(client).status_code == 303  # the general form: only FORMSVC_STAFF_EMAIL
+    assert deliver_all(mail_app) == {"done": 6}
+    staff = {message["Subject"]: message for message in smtp.recorder.messages if ".staff_mail@" in message["Message-ID"]}
+    (for_call,) = [message for subject, message in staff.items() if OPEN_CALL in subject]
+    (general,) = [message for subject, message in staff.items() if OPEN_CALL not in subject]
+    assert [address.addr_spec.lower() for address in for_call["To"].addresses] == [
+        "handlaggare@sim.example.se", "chef@sim.example.se", "sim-utlysning@example.se"]
+    assert len(general["To"].addresses) == 2 and for_call["Bcc"] is None
+    assert "victim@example.org" not in for_call.as_string()
+
+
+def test_the_promised_response_time_comes_from_the_contact_data(make_app, smtp, data_dir):
+    app = make_app(**smtp.environment())
+    client = app.test_client()
+    promised = json.loads((data_dir / "site.json").read_text(encoding="utf-8"))["contact"]["program"]["svarstid"]
+    assert promised == "två veckor"  # content/kontakt.toml, listed there as unconfirmed
+    response = submit(client)
+    assert f"inom {promised}" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert deliver_all(app) == {"done": 3}
+
+    manifest = json.loads((data_dir / "site.json").read_text(encoding="utf-8"))
+    manifest["contact"]["program"]["svarstid"] = ""  # the programme promises no time
+    write_site_manifest(data_dir / "site.json", contact=manifest["contact"])
+    os.utime(data_dir / "site.json", (time.time() + 5, time.time() + 5))  # seen as changed even within one tick
+    submit(client)
+    assert deliver_all(app) == {"done": 3}
+    texts = sorted((message["Message-ID"], text_of(message)) for message in smtp.recorder.messages
+                   if ".confirmation@" in message["Message-ID"])
+    with_time = [text for _id, text in texts if "hör av oss inom två veckor till" in text]
+    without_time = [text for _id, text in texts if "hör av oss till den kontaktperson" in text]
+    assert len(with_time) == 1 and len(without_time) == 1

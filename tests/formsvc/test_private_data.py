@@ -86,8 +86,8 @@ def test_health_cost_follows_the_backlog_not_every_entry_ever_written(app):
                                "municipality, employees, industry, contact_name, role, email, phone, areas, "
                                "message) VALUES (?, '2020-01-01', '', '', '', '', '', '', '', '', '', '[]', '')",
                                (reference,))
-            connection.execute("INSERT INTO outbox (reference, state, next_attempt_at) VALUES (?, 'done', 0)",
-                               (reference,))
+            connection.execute("INSERT INTO outbox (reference, submission, state, next_attempt_at) "
+                               "VALUES (?, ?, 'done', 0)", (reference, reference))
     aged, pending, dead = health_steps(connection)
     connection.release()
     assert (pending, dead) == (3, 0)

@@ -168,3 +168,21 @@ def test_session_cookie_only_on_form_pages_and_locked_down(app, client):
 def test_secure_flag_can_be_switched_off_for_plain_http_previews(make_app):
     cookie = make_app(FORMSVC_SECURE_COOKIES=0).test_client().get("/anmalan/").headers["Set-Cookie"]
     assert "Secure" not in cookie and "HttpOnly" in cookie
+
+
+def test_an_expired_fill_time_token_asks_to_resend_keeps_input_and_is_not_spam(make_app):
+    app = make_app(FORMSVC_MIN_FILL_SECONDS=3, FORMSVC_FORM_MAX_AGE=3600)
+    client = app.test_client()
+    old = submit(client, company="Gammal Flik AB", started=started_token(app, client, time.time() - 3601))
+    assert old.status_code == 400
+    page = soup(old)
+    assert "öppen för länge" in page.find(class_="error-summary").get_text()
+    assert page.find(id="company")["value"] == "Gammal Flik AB"
+    assert query(app, "SELECT COUNT(*) FROM submissions") == [(0,)]  # not kept as suspected spam either
+    # The re-rendered page carries a fresh token, and a page open for most of the hour still counts.
+    assert submit(client, started=started_token(app, client, time.time() - 3500)).status_code == 303
+
+
+def test_the_form_max_age_is_also_the_csrf_token_lifetime(make_app):
+    assert make_app().config["FORM_MAX_AGE"] == 4 * 3600
+    assert make_app(FORMSVC_FORM_MAX_AGE=900).config["WTF_CSRF_TIME_LIMIT"] == 900

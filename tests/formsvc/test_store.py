@@ -45,7 +45,7 @@ def test_references_avoid_ambiguous_characters():
 def test_reference_collision_draws_a_new_one(connection, monkeypatch):
     first = store.save_signup(connection, answers())
     drawn = iter([first, first, "SIM-2345-6789"])
-    monkeypatch.setattr(store, "new_reference", lambda: next(drawn))
+    monkeypatch.setattr(store, "new_reference", lambda prefix: next(drawn))
     assert store.save_signup(connection, answers()) == "SIM-2345-6789"
     assert connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 2
 
@@ -79,7 +79,7 @@ def test_purge_older_than(connection):
 
 
 def test_save_adds_one_outbox_entry_per_kind(connection):
-    reference = store.save_signup(connection, answers(), kinds=store.OUTBOX_KINDS)
+    reference = store.save_signup(connection, answers(), kinds=store.SIGNUP_KINDS)
     rows = connection.execute("SELECT kind, state FROM outbox WHERE reference = ? ORDER BY kind", (reference,))
     assert [tuple(row) for row in rows] == [("confirmation", "pending"), ("sheet", "pending"),
                                             ("staff_mail", "pending")]
@@ -137,3 +137,20 @@ def test_hosts_starting_together_migrate_once(database, data_dir):
 
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(prepare, range(4))) == [len(db_sqlite.MIGRATIONS)] * 4
+
+
+def test_an_outbox_entry_belongs_to_exactly_one_signup_or_feedback_and_goes_with_it(connection):
+    signup = store.save_signup(connection, answers())
+    feedback = store.save_feedback(connection, {"name": "", "email": "", "message": "Hej"})
+    assert store.find_for_delivery(connection, feedback, store.FEEDBACK_MAIL)["message"] == "Hej"
+    owned_by_none = "INSERT INTO outbox (reference, kind, next_attempt_at) VALUES (?, 'confirmation', 0)"
+    owned_by_both = ("INSERT INTO outbox (reference, kind, next_attempt_at, submission, feedback) "
+                     "VALUES (?, 'confirmation', 0, ?, ?)")
+    for statement, parameters in ((owned_by_none, (signup,)), (owned_by_both, (signup, signup, feedback))):
+        with pytest.raises(Exception, match="CHECK|constraint"):
+            connection.execute(statement, parameters)
+    with pytest.raises(Exception, match="FOREIGN KEY|foreign key"):
+        connection.execute("INSERT INTO outbox (reference, kind, next_attempt_at, feedback) "
+                           "VALUES ('SYN-2222-2222', 'feedback_mail', 0, 'SYN-2222-2222')")
+    connection.execute("DELETE FROM feedback WHERE reference = ?", (feedback,))
+    assert [tuple(row) for row in connection.execute("SELECT reference, kind FROM outbox")] == [(signup, "sheet")]

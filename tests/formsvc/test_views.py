@@ -158,7 +158,7 @@ def test_health_reports_backlog_without_personal_data(app, client):
     assert response.get_json() == {
         "database": "ok", "mail": "off (FORMSVC_SMTP_HOST not set)", "outbox_pending": 1, "outbox_dead": 0,
         "outbox": {"sheet": {"pending": 1, "dead": 0}, "staff_mail": {"pending": 0, "dead": 0},
-                   "confirmation": {"pending": 0, "dead": 0}},
+                   "confirmation": {"pending": 0, "dead": 0}, "feedback_mail": {"pending": 0, "dead": 0}},
     }
     assert "Set-Cookie" not in response.headers
 

@@ -127,3 +127,25 @@ def test_calls_page_regroups_when_now_passes_a_deadline(repo_copy, tmp_path):
     assert section_of_call("2027-02-28T23:59:59+01:00") == "kommande"
     assert section_of_call("2027-03-28T01:59:59+01:00") == "oppna"
     assert section_of_call("2027-03-28T03:00:00+02:00") == "stangda"
+
+
+def test_a_calls_own_staff_address_is_exported_in_calls_json():
+    from types import SimpleNamespace
+
+    from sim_content.calls import call_from_page, calls_json
+
+    settings = {"SIGNUP_URL": "/anmalan/{slug}/"}
+    now = at("2027-01-01T00:00:00+01:00")
+    metadata = {"opens": "2027-02-01 08:00", "deadline": "2027-02-26 16:00", "area": "Finansiering",
+                "audience": "Alla", "summary": "Kort."}
+    pages = [
+        SimpleNamespace(title="Med adress", slug="med-adress", url="utlysningar/med-adress/",
+                        metadata=dict(metadata, staffemail="sim-a@example.se, sim-b@example.se")),
+        SimpleNamespace(title="Som lista", slug="som-lista", url="utlysningar/som-lista/",
+                        metadata=dict(metadata, staffemail=["sim-c@example.se"])),
+        SimpleNamespace(title="Utan", slug="utan", url="utlysningar/utan/", metadata=metadata),
+    ]
+    exported = json.loads(calls_json([call_from_page(page, settings, now) for page in pages], "", now))
+    by_slug = {call["slug"]: call["staff_email"] for call in exported["calls"]}
+    assert by_slug == {"med-adress": ["sim-a@example.se", "sim-b@example.se"],
+                       "som-lista": ["sim-c@example.se"], "utan": []}

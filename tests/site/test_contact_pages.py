@@ -44,6 +44,12 @@ def test_real_pages_show_the_owners_email_from_the_data_file(built_site):
         assert "region@regionjh.se" in mailto_addresses(page), name
 
 
+def test_swedish_contact_pages_link_the_feedback_form_for_private_persons(built_site):
+    for name in ("kontakt", "tillganglighet", "personuppgifter"):
+        links = parse_html(Path(built_site) / name / "index.html").find("main").select('a[href="/anmalan/synpunkter/"]')
+        assert links, name
+
+
 def test_changing_the_data_file_changes_every_contact_page(changed_site):
     for name in CONTACT_PAGES:
         page = parse_html(changed_site / name / "index.html")

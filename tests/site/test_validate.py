@@ -57,6 +57,12 @@ def test_real_content_is_valid(repo):
     ("nyheter/typo-key.md", 'content/nyheter/typo-key.md:5: Okänt fält "Sumary" – menade du "Summary"?'),
     ("sidor/reserved-slug.md", 'content/sidor/reserved-slug.md:2: Slug: "nyheter" krockar med'),
     ("sidor/empty-title.md", 'content/sidor/empty-title.md:1: Fältet "Title" är tomt'),
+    ("utlysningar/bad-staff-email.md",
+     'content/utlysningar/bad-staff-email.md:6: StaffEmail: "Handläggare <hl@regionjh.se>" är ingen e-postadress'
+     ' – skriv en adress som "sim-utlysning@regionjh.se", eller flera åtskilda med kommatecken'),
+    ("utlysningar/reserved-call-slug.md",
+     'content/utlysningar/reserved-call-slug.md:1: Utlysningens adress "synpunkter" krockar med '
+     "formulärtjänstens egen sida /anmalan/synpunkter/"),
 ])
 def test_each_broken_file_fails_with_its_path_and_line(tmp_path, broken, expected_prefix):
     errors = errors_for(tmp_path, broken)
