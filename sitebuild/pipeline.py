@@ -14,7 +14,7 @@ from sim_content.settings_env import SettingsError
 from sim_content.timeutil import build_now
 from sim_content.validate import ContentInvalid, validate_content
 from sitebuild.editor import build_editor
-from sitebuild.handbook import build_handbook
+from sitebuild.handbook import HandbookBuild
 from sitebuild.paths import CONTENT, OUTPUT, ROOT
 from sitebuild.pelican_run import BuildFailed, run_pelican
 from sitebuild.scaffold import first_author, new_content_file
@@ -30,16 +30,22 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
     """Build the whole site into `output`; print errors and return False if anything failed."""
     output = Path(output).resolve()
     staging = make_staging_dir(output)
+    # The handbook builds beside the site, on another core, into a folder of its
+    # own, so neither Pelican nor pagefind sees it half-written; it moves in at the end.
+    handbook_dir = make_staging_dir(output) if handbook else None
+    handbook_build = HandbookBuild(handbook_dir / "handbok") if handbook else None
     started = time.perf_counter()
     try:
-        progress(f"rendering the site with Pelican ({'publish' if publish else 'local'} settings)")
+        progress(f"rendering the site with Pelican ({'publish' if publish else 'local'} settings)"
+                 + (", the handbook with mkdocs beside it" if handbook else ""))
         run_pelican(staging, publish=publish)
         if search:
             progress("indexing search with pagefind")
             build_search_index(staging)
         if handbook:
-            progress("building the handbook with mkdocs")
-            build_handbook(staging)
+            handbook_build.wait()
+            if (handbook_dir / "handbok").is_dir():
+                os.replace(handbook_dir / "handbok", staging / "handbok")
         progress(build_editor(staging, publish))
         swap_into_place(staging, output)
     except ContentInvalid as invalid:
@@ -54,6 +60,9 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
         print(f"Build failed: {where}{type(error).__name__}: {error}", file=sys.stderr)
         return False
     finally:
+        if handbook_build:
+            handbook_build.stop()
+            shutil.rmtree(handbook_dir, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
     progress(f"done in {time.perf_counter() - started:.1f} s → {output}")
     return True
