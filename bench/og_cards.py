@@ -50,6 +50,7 @@ def run_maker(folder, names):
     started, cpu_started = time.perf_counter(), time.process_time()
     for index, title in enumerate(names):
         maker(SimpleNamespace(title=title, save_as=f"nyheter/post-{index}/index.html"))
+    maker.finish()  # the build waits for its card workers at `finalized`
     return time.perf_counter() - started, time.process_time() - cpu_started, maker.drawn
 
 

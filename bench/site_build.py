@@ -2,10 +2,13 @@
 """Benchmark: the whole site build vs. vanilla Pelican on the same corpus, time and memory.
 
 (a) vanilla: Pelican's default settings, no plugins, default theme, on the
-    same Markdown files (it renders them all as articles).
+    same posts written with Pelican's own `Key: value` headers (it renders
+    them all as articles).
 (b) ours, cold: `python build.py build` end to end (Pelican with our settings,
     plugins and theme, the pagefind search index and the mkdocs handbook), in a
-    copy of the repository whose content/ is the corpus, with no build cache.
+    copy of the repository whose content/ is the real content plus the same
+    posts with YAML front matter, the way every content file is written
+    (sitebuild/front_matter.py converts them), with no build cache.
 (c) ours, cached rebuild: one post's body changed, output/ gone (a fresh CI
     checkout) and only the build cache folder kept from (b), the way Netlify
     restores it between deploys.
@@ -34,6 +37,7 @@ from pathlib import Path
 import psutil
 
 from sim_content.schema import CATEGORIES
+from sitebuild.front_matter import front_matter_text
 from sitebuild.paths import ROOT
 
 # What `python build.py build` needs in a repository copy.
@@ -71,7 +75,8 @@ def post_text(n, rng, extra=""):
 
 
 def make_repo(base, count):
-    """A repository copy whose content/ is the real content plus `count` synthetic posts."""
+    """A repository copy whose content/ is the real content plus `count` synthetic posts in
+    YAML front matter, and base/vanilla-content/ with the same posts in Pelican's header format."""
     repo = base / "repo"
     repo.mkdir()
     for name in BUILD_SOURCES:
@@ -83,9 +88,13 @@ def make_repo(base, count):
     shutil.copytree(ROOT / "content", repo / "content")
     (repo / "content" / "forfattare" / "bank.md").write_text(
         f"Title: {BENCH_AUTHOR}\nRole: Skriver syntetiska inlägg\n\nFinns bara i mätningen.\n", encoding="utf-8")
+    vanilla_content = base / "vanilla-content"
+    vanilla_content.mkdir()
     rng = random.Random(2018)
     for n in range(count):
-        (repo / "content" / "nyheter" / f"bench-{n:05d}.md").write_text(post_text(n, rng), encoding="utf-8")
+        text = post_text(n, rng)
+        (vanilla_content / f"bench-{n:05d}.md").write_text(text, encoding="utf-8")
+        (repo / "content" / "nyheter" / f"bench-{n:05d}.md").write_text(front_matter_text(text), encoding="utf-8")
     return repo
 
 
@@ -135,7 +144,7 @@ def measured(command, cwd, env=None):
 
 
 def vanilla_build(repo, output):
-    return measured([sys.executable, "-c", VANILLA, str(repo / "content"), str(output)], cwd=repo)
+    return measured([sys.executable, "-c", VANILLA, str(repo.parent / "vanilla-content"), str(output)], cwd=repo)
 
 
 def our_build(repo, env):
@@ -144,8 +153,8 @@ def our_build(repo, env):
 
 def change_one_post(repo, round_number):
     path = repo / "content" / "nyheter" / "bench-00007.md"
-    path.write_text(post_text(7, random.Random(round_number), extra=f"\n\nÄndrad i omgång {round_number}."),
-                    encoding="utf-8")
+    text = post_text(7, random.Random(round_number), extra=f"\n\nÄndrad i omgång {round_number}.")
+    path.write_text(front_matter_text(text), encoding="utf-8")
 
 
 def mb(size):

@@ -13,8 +13,9 @@ from pathlib import Path
 from sim_content.settings_env import SettingsError
 from sim_content.timeutil import build_now
 from sim_content.validate import ContentInvalid, validate_content
+from sitebuild.child_process import ChildStep, StepFailed
 from sitebuild.editor import build_editor
-from sitebuild.handbook import build_handbook
+from sitebuild.handbook import HandbookBuild
 from sitebuild.paths import CONTENT, OUTPUT, ROOT
 from sitebuild.pelican_run import BuildFailed, run_pelican
 from sitebuild.scaffold import first_author, new_content_file
@@ -31,22 +32,31 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
     output = Path(output).resolve()
     staging = make_staging_dir(output)
     started = time.perf_counter()
+    # Pelican renders in a child process (forked first, before anything else
+    # runs), so its memory is given back before pagefind indexes. The handbook
+    # builds beside it, on another core, into a folder of its own, so neither
+    # Pelican nor pagefind sees it half-written; it moves in at the end.
+    progress(f"rendering the site with Pelican ({'publish' if publish else 'local'} settings)"
+             + (", the handbook with mkdocs beside it" if handbook else ""))
+    pelican_step = ChildStep(run_pelican, staging, publish)
+    handbook_dir = make_staging_dir(output) if handbook else None
+    handbook_build = HandbookBuild(handbook_dir / "handbok") if handbook else None
     try:
-        progress(f"rendering the site with Pelican ({'publish' if publish else 'local'} settings)")
-        run_pelican(staging, publish=publish)
+        pelican_step.wait()
         if search:
             progress("indexing search with pagefind")
             build_search_index(staging)
         if handbook:
-            progress("building the handbook with mkdocs")
-            build_handbook(staging)
+            handbook_build.wait()
+            if (handbook_dir / "handbok").is_dir():
+                os.replace(handbook_dir / "handbok", staging / "handbok")
         progress(build_editor(staging, publish))
         swap_into_place(staging, output)
     except ContentInvalid as invalid:
         print(invalid, file=sys.stderr)
         print(f"Bygget avbröts: {len(invalid.errors)} fel i innehållet. output/ är orörd.", file=sys.stderr)
         return False
-    except (BuildFailed, SettingsError) as error:
+    except (BuildFailed, SettingsError, StepFailed) as error:
         print(f"Build failed: {error}", file=sys.stderr)
         return False
     except Exception as error:  # a theme or plugin bug: report where, keep output/ as it was
@@ -54,6 +64,10 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
         print(f"Build failed: {where}{type(error).__name__}: {error}", file=sys.stderr)
         return False
     finally:
+        pelican_step.stop()
+        if handbook_build:
+            handbook_build.stop()
+            shutil.rmtree(handbook_dir, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
     progress(f"done in {time.perf_counter() - started:.1f} s → {output}")
     return True

@@ -35,6 +35,8 @@ from pathlib import Path
 from pelican import signals
 from PIL import Image, ImageDraw, ImageFont
 
+from .og_card_workers import CardWorkers
+
 CARD_SIZE = (1200, 630)
 CARD_VERSION = "1"
 MARGIN = 80
@@ -207,7 +209,18 @@ def place_file(source, target):
 
 
 class CardMaker:
-    """The Jinja global `og_card(content)`: writes the page's card into the output, returns its tags."""
+    """The Jinja global `og_card(content)`: returns the page's card tags and has the card placed in the output.
+
+    Placing means drawing the card into the cache when it is not there, then
+    copying it into the output. Between `begin_output()` (all generators
+    finalized) and `write_remaining()` (finalized), that is during a whole
+    render, cards wait in a list, and every BULK_CARDS of them go to worker
+    processes on the other cores (og_card_workers) while Pelican renders on;
+    `write_remaining()` waits for the last. Outside a whole render (the
+    preview patching one page) a card is placed at once, in this process.
+    """
+
+    BULK_CARDS = 64
 
     def __init__(self, settings, output_path):
         self.output_path = Path(output_path)
@@ -215,10 +228,11 @@ class CardMaker:
         self.public_base = (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
         self.site_alt = settings.get("SITENAME", "SIM")
         self.wanted = {}  # card path in output → (title, label), every content item of this build
-        self.written = {}  # card path → cache key written to the output by this maker
+        self.written = {}  # card path → cache key placed in the output by this maker
         self.drawn = 0  # cards drawn (not found in the cache), for the benchmark
-        self._renderer = None
-        self._folders = set()
+        self._pending = []  # (key, title, label, card path) not yet handed to anyone
+        self._workers = None
+        self._whole_render = False
 
     def __call__(self, content=None):
         relative, title, label = self._describe(content)
@@ -229,8 +243,10 @@ class CardMaker:
     def begin_output(self):
         """Forget the previous build's cards: the preview keeps this maker across builds, and a card
         of content that is gone (deleted, or now a scheduled draft) must not be placed again."""
+        self.finish()  # a render that failed half-way may have left work behind
         self.wanted = {}
         self.written = {}
+        self._whole_render = True
 
     def remember(self, contents):
         for content in contents:
@@ -239,10 +255,23 @@ class CardMaker:
                 self.wanted[relative] = (title, label)
 
     def write_remaining(self):
-        """Write the cards of content whose page was not rendered this build (preview skips)."""
+        """Write the cards of content whose page was not rendered this build (preview skips), then wait for all."""
         self._publish(f"{OUTPUT_FOLDER}/{SITE_CARD}", SITE_CARD_TITLE, "")
         for relative, (title, label) in sorted(self.wanted.items()):
             self._publish(relative, title, label)
+        self.finish()
+        self._whole_render = False
+
+    def finish(self):
+        """Return once every card asked for so far is in the output; raise what a worker raised."""
+        jobs, self._pending = self._pending, []
+        if self._workers is None:
+            self.drawn += place_cards(self.cache_dir, self.output_path, jobs)
+            return
+        workers, self._workers = self._workers, None
+        if jobs:
+            workers.submit(jobs)
+        self.drawn += workers.wait()
 
     def _describe(self, content):
         if content is None or not getattr(content, "save_as", ""):
@@ -253,28 +282,52 @@ class CardMaker:
         key = card_key(title, label)
         if self.written.get(relative) == key:
             return
-        cached = self._cached(key, title, label)
-        target = self.output_path / relative
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        place_file(cached, target)
         self.written[relative] = key
+        if not self._whole_render:
+            self.drawn += place_cards(self.cache_dir, self.output_path, [(key, title, label, relative)])
+            return
+        self._pending.append((key, title, label, relative))
+        if len(self._pending) >= self.BULK_CARDS:
+            if self._workers is None:
+                self._workers = CardWorkers(self.cache_dir, self.output_path)
+            jobs, self._pending = self._pending, []
+            self._workers.submit(jobs)
 
-    def _cached(self, key, title, label):
-        cached = self.cache_dir / f"{key}.png"
+
+def place_cards(cache_dir, output_path, jobs):
+    """Put each job's card at <output>/<card path>, drawing it into the cache first if missing.
+
+    Runs in the build process or in a worker (og_card_workers); returns how many were drawn.
+    """
+    drawn = 0
+    folders = set()
+    for key, title, label, relative in jobs:
+        cached = Path(cache_dir) / f"{key}.png"
         if not cached.exists():
-            if self._renderer is None:
-                self._renderer = CardRenderer()
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            # Another build may write the same card at the same time: write aside, then rename.
-            handle, temporary = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-            with os.fdopen(handle, "wb") as file:
-                self._renderer.render(title, label).save(file, format="PNG", compress_level=1)
-            os.chmod(temporary, 0o644)  # mkstemp's 0600 is too strict for a file the site serves
-            os.replace(temporary, cached)
-            self.drawn += 1
-        return cached
+            draw_into(cached, title, label)
+            drawn += 1
+        target = Path(output_path) / relative
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        place_file(cached, target)
+    return drawn
+
+
+@functools.cache
+def shared_renderer():
+    """One renderer per process, so fonts and glyphs are rasterised once."""
+    return CardRenderer()
+
+
+def draw_into(cached, title, label):
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    # Another worker or build may write the same card at the same time: write aside, then rename.
+    handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as file:
+        shared_renderer().render(title, label).save(file, format="PNG", compress_level=1)
+    os.chmod(temporary, 0o644)  # mkstemp's 0600 is too strict for a file the site serves
+    os.replace(temporary, cached)
 
 
 def _on_initialized(pelican):

@@ -55,6 +55,11 @@ class ContentInvalid(Exception):
         self.errors = sorted(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
 
+    def __reduce__(self):
+        # Pelican runs in a child process (sitebuild/child_process.py): rebuild
+        # from the errors, not from the joined message Exception would pickle.
+        return (type(self), (self.errors,))
+
 
 @dataclass
 class _File:

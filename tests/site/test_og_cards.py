@@ -79,6 +79,7 @@ def new_maker(tmp_path):
 def test_unchanged_cards_are_copied_from_the_cache_not_drawn(tmp_path):
     first = new_maker(tmp_path)
     card = first(fake_page("Nu har SIM startat"))
+    first.finish()
     assert first.drawn == 1 and card.url == "https://sim.test/og/nyheter/a.png"
     written = (tmp_path / "output" / "og" / "nyheter" / "a.png").read_bytes()
     # Readable by a web server running as another user, like every other file of the site.
@@ -87,10 +88,12 @@ def test_unchanged_cards_are_copied_from_the_cache_not_drawn(tmp_path):
 
     second = new_maker(tmp_path)  # the next build
     second(fake_page("Nu har SIM startat"))
+    second.finish()
     assert second.drawn == 0
     assert (tmp_path / "output" / "og" / "nyheter" / "a.png").read_bytes() == written
 
     second(fake_page("Ny rubrik"))
+    second.finish()
     assert second.drawn == 1
     assert (tmp_path / "output" / "og" / "nyheter" / "a.png").read_bytes() != written
     assert len(list((tmp_path / "cache").glob("*.png"))) == 2
@@ -132,3 +135,28 @@ def test_a_card_shows_text_in_the_title_area():
     title_band = card.crop((MARGIN, 276, 700, 340))
     assert title_band.getextrema() == ((DEEP[0], 255), (DEEP[1], 255), (DEEP[2], 255))
     assert CardRenderer().render("x", "").mode == "P"
+
+
+def test_a_bulk_of_cards_is_placed_by_worker_processes(tmp_path):
+    maker = new_maker(tmp_path)
+    maker.begin_output()  # a whole render starts
+    titles = [f"Rubrik nummer {number}" for number in range(CardMaker.BULK_CARDS + 5)]
+    for number, title in enumerate(titles):
+        maker(fake_page(title, f"nyheter/n{number}/index.html"))
+    assert maker._workers is not None  # the bulk went to workers while "rendering" went on
+    maker.write_remaining()
+    assert maker.drawn == len(titles) + 1 and maker._workers is None  # and the site card
+    inline = CardRenderer().render(titles[-1], "")  # a page (not an article) has no label
+    with Image.open(tmp_path / "output" / "og" / "nyheter" / f"n{len(titles) - 1}.png") as placed:
+        assert placed.tobytes() == inline.tobytes() and placed.getpalette() == inline.getpalette()
+
+
+def test_a_worker_failure_fails_the_build(tmp_path):
+    maker = new_maker(tmp_path)
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "og").write_text("a file where the card folder must go")
+    maker.begin_output()
+    for number in range(CardMaker.BULK_CARDS):
+        maker(fake_page(f"Rubrik {number}", f"nyheter/n{number}/index.html"))
+    with pytest.raises(OSError):
+        maker.write_remaining()
