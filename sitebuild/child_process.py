@@ -20,7 +20,9 @@ class ChildStep:
     def __init__(self, function, *args):
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run_and_report, args=(sender, function, args), daemon=True)
+        # Not a daemon: Pelican starts worker processes of its own (the social
+        # cards'), which a daemonic process may not; stop() ends it instead.
+        self._process = context.Process(target=_run_and_report, args=(sender, function, args))
         self._process.start()
         sender.close()
 

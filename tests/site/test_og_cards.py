@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from sim_content.og_cards import CARD_SIZE, DEEP, MARGIN, CardMaker, CardRenderer, card_path, title_layout
-from tests.site.site_helpers import theme_pages
+from tests.site.site_helpers import build_site, copy_repo, theme_pages
 
 LOCAL_BASE = "http://127.0.0.1:8000"
 
@@ -160,3 +160,18 @@ def test_a_worker_failure_fails_the_build(tmp_path):
         maker(fake_page(f"Rubrik {number}", f"nyheter/n{number}/index.html"))
     with pytest.raises(OSError):
         maker.write_remaining()
+
+
+def test_a_build_with_more_pages_than_one_batch_of_cards_has_every_card(tmp_path):
+    """The card workers start inside Pelican's own (child) process, as in a large real build."""
+    repo = copy_repo(tmp_path / "repo")
+    posts = CardMaker.BULK_CARDS + 6
+    for number in range(posts):
+        (repo / "content" / "nyheter" / f"2021-02-{number % 28 + 1:02d}-massa-{number}.md").write_text(
+            f"---\nTitle: Massnyhet {number}\nDate: '2021-02-{number % 28 + 1:02d}'\nAuthor: Marlene Magnussen\n"
+            f"Category: Industri\nSummary: Kort.\nSlug: massa-{number}\n---\n\nText.\n", encoding="utf-8")
+    output = build_site(tmp_path / "output", "--no-search", "--no-handbook", repo_dir=repo)
+    for number in range(posts):
+        with Image.open(output / "og" / "nyheter" / f"massa-{number}.png") as card:
+            assert card.size == CARD_SIZE
+    assert len(list((repo / "cache" / "og").glob("*.png"))) >= posts
