@@ -4,11 +4,15 @@ Every journey runs at a desktop width and at 360 px, and every page it passes
 through must fit the window without sideways scrolling.
 """
 
+import json
 import re
+import shutil
+import threading
 import time
 
 import pytest
 from tests.browser.browser_keyboard import fill_form_by_keyboard
+from tests.browser.conftest import REPO
 from tests.browser.browser_pages import (
     SIGNUP,
     assert_fits_viewport,
@@ -160,4 +164,47 @@ def test_search_finds_the_launch_post_by_a_word_from_its_body(site_server, site_
     result.first.wait_for(state="visible", timeout=15_000)
     assert result.first.get_attribute("href").rstrip("/").endswith(launch_post["url"].rstrip("/"))
     assert_fits_viewport(page)
+    assert errors == [], f"the search page logged errors: {errors}"
+
+
+@pytest.fixture
+def bundled_search_site(built_site, tmp_path, monkeypatch):
+    """The built site re-indexed in bundles of three pages, served with netlify.toml's headers."""
+    from werkzeug.serving import make_server
+
+    from sitebuild.search import build_search_index, indexed_pages
+    from sitebuild.site_app import FORMS_PREFIX, static_site_app
+    from tests.browser.serve_built_site import netlify_static_headers, with_static_headers
+
+    root = tmp_path / "site"
+    shutil.copytree(built_site, root, ignore=shutil.ignore_patterns("pagefind*", "handbok"))
+    monkeypatch.setenv("SIM_SEARCH_BUNDLE_PAGES", "3")
+    build_search_index(root)
+    app = with_static_headers(static_site_app(root), netlify_static_headers(REPO / "netlify.toml"), FORMS_PREFIX)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, indexed_pages(root), f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_search_over_several_index_bundles_finds_a_page_of_a_later_bundle(bundled_search_site, site_copy, open_page, launch_post):
+    root, pages, base_url = bundled_search_site
+    launch_page = launch_post["url"].strip("/") + "/index.html"
+    assert launch_page in pages[3:], "the launch post must live outside the first bundle for this test to mean anything"
+    assert json.loads((root / "pagefind" / "sim-bundles.json").read_text())["merge"][0] == "pagefind-2/"
+    others = [path.read_text(encoding="utf-8") for path in (site_copy / "content").rglob("*.md")
+              if launch_post["body"] not in path.read_text(encoding="utf-8")]
+    word = _word_only_in(launch_post["body"], others)
+    page = open_page(1280)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(base_url + "/sok/")
+    search_box = page.get_by_role("searchbox").or_(page.locator("input[type=search], input[type=text]")).first
+    search_box.focus()
+    page.keyboard.type(word)
+    result = _main(page).get_by_role("link", name=launch_post["title"])
+    result.first.wait_for(state="visible", timeout=15_000)
     assert errors == [], f"the search page logged errors: {errors}"
