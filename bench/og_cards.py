@@ -17,9 +17,8 @@ from types import SimpleNamespace
 
 from PIL import Image, ImageDraw
 
-from sim_content.og_cards import (
-    BACKGROUND, MARGIN, TITLE_TOP, CardMaker, card_font, title_layout,
-)
+from sim_content.og_card_drawing import BACKGROUND, MARGIN, TITLE_TOP, card_font, title_layout
+from sim_content.og_cards import CardMaker
 
 WORDS = ("Produktionsanalys för tillverkande företag i Jämtland Härjedalen – "
          "ny utlysning om export, finansiering och kompetens hösten 2026").split()
@@ -80,7 +79,7 @@ def main():
     print(f"  baseline (RGB, ImageDraw.text, PNG level 6): {naive:6.2f} ms/card")
     print(f"  ours, cold (drawn + cached + copied):        {cold:6.2f} ms/card  ({naive / cold:.1f}× faster)")
     print(f"  ours, cold, CPU time only (load-proof):      {cold_cpu:6.2f} ms/card")
-    print(f"  ours, warm (linked from cache/og/):          {warm:6.2f} ms/card")
+    print(f"  ours, warm (copied from cache/og/):          {warm:6.2f} ms/card")
     print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"  at 2,000 posts: cold {2000 * cold / 1000:.1f} s wall ({2000 * cold_cpu / 1000:.1f} s CPU), "
           f"warm {2000 * warm / 1000:.2f} s")

@@ -124,7 +124,7 @@ def deliver_batch(connection, sink, references, config, isolate_failures=True):
         # Contention, not failure: try again soon without using up an attempt
         # (not before the sheet's own Retry-After, when it gave one).
         log.info("sheet busy, %d entries wait: %s", len(present), busy)
-        wait = max(config["RELAY_INTERVAL"], getattr(busy, "retry_after", 0))
+        wait = max(config["RELAY_INTERVAL"], busy.retry_after)
         connection.executemany(
             "UPDATE outbox SET lease_until = 0, next_attempt_at = ? WHERE reference = ? AND kind = ?",
             [(time.time() + wait, reference, SHEET) for reference in present],

@@ -61,6 +61,11 @@ def _portable(error):
             return error
     except Exception:  # noqa: BLE001  e.g. an exception whose __init__ needs more than its message
         pass
+    return StepFailed(described(error))
+
+
+def described(error):
+    """'file:line: Type: message' for an error that knows where it happened (a template's), else 'Type: message'."""
     filename, lineno = getattr(error, "filename", None), getattr(error, "lineno", None)
     where = f"{filename}:{lineno}: " if filename and lineno else ""
-    return StepFailed(f"{where}{type(error).__name__}: {error}")
+    return f"{where}{type(error).__name__}: {error}"

@@ -3,12 +3,12 @@
 Called by sitebuild/theme_images.py. The card is a palette image whose indices 0..TEXT
 blend the deep blue into white, so text drawn later with anti-aliasing lands
 on valid colours; ACCENT is the amber, used only for hard-edged shapes.
-See plugins/sim_content/og_cards.py for the part drawn per page.
+See plugins/sim_content/og_card_drawing.py for the part drawn per page.
 """
 
 from PIL import Image, ImageDraw
 
-from sim_content.og_cards import ACCENT, CARD_SIZE, MARGIN, TEXT, card_font, card_palette
+from sim_content.og_card_drawing import ACCENT, CARD_SIZE, MARGIN, TEXT, card_font, card_palette
 
 SUPERSAMPLE = 4
 LOGO_TOP = 60

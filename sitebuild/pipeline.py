@@ -13,7 +13,7 @@ from pathlib import Path
 from sim_content.settings_env import SettingsError
 from sim_content.timeutil import build_now
 from sim_content.validate import ContentInvalid, validate_content
-from sitebuild.child_process import ChildStep, StepFailed
+from sitebuild.child_process import ChildStep, StepFailed, described
 from sitebuild.editor import build_editor
 from sitebuild.handbook import HandbookBuild
 from sitebuild.paths import CONTENT, OUTPUT, ROOT
@@ -60,8 +60,7 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
         print(f"Build failed: {error}", file=sys.stderr)
         return False
     except Exception as error:  # a theme or plugin bug: report where, keep output/ as it was
-        where = f"{error.filename}:{error.lineno}: " if getattr(error, "filename", None) and getattr(error, "lineno", None) else ""
-        print(f"Build failed: {where}{type(error).__name__}: {error}", file=sys.stderr)
+        print(f"Build failed: {described(error)}", file=sys.stderr)
         return False
     finally:
         pelican_step.stop()

@@ -41,8 +41,10 @@ def build_search_index(site_dir):
     site_dir = Path(site_dir)
     for stale in site_dir.glob("pagefind-*"):  # bundles of an earlier, larger index (the preview)
         shutil.rmtree(stale)
-    pages = indexed_pages(site_dir)
     size = bundle_pages()
+    candidates = html_pages(site_dir)
+    # Fewer pages than one bundle holds need no reading to know they fit.
+    pages = marked_pages(site_dir, candidates) if len(candidates) > size else candidates
     if len(pages) <= size or not all(PLAIN_PATH.fullmatch(page) for page in pages):
         _run_pagefind(["--site", str(site_dir)])
         extra = []
@@ -56,16 +58,21 @@ def build_search_index(site_dir):
 
 def indexed_pages(site_dir):
     """Paths (relative, sorted) of the HTML pages that carry the index mark."""
+    return marked_pages(site_dir, html_pages(site_dir))
+
+
+def html_pages(site_dir):
+    """Paths (relative, sorted) of the HTML files pagefind may index, not yet read."""
     found = []
     for folder, subfolders, files in os.walk(site_dir):
-        if Path(folder) == site_dir:
+        if Path(folder) == Path(site_dir):
             subfolders[:] = [name for name in subfolders if name not in SKIPPED_FOLDERS and not name.startswith("pagefind")]
-        for name in files:
-            if name.endswith(".html"):
-                path = Path(folder) / name
-                if INDEXED_MARK in path.read_bytes():
-                    found.append(path.relative_to(site_dir).as_posix())
+        found += [(Path(folder) / name).relative_to(site_dir).as_posix() for name in files if name.endswith(".html")]
     return sorted(found)
+
+
+def marked_pages(site_dir, pages):
+    return [page for page in pages if INDEXED_MARK in (Path(site_dir) / page).read_bytes()]
 
 
 def _run_pagefind_on(site_dir, pages, subdir):

@@ -2,7 +2,7 @@
 
 Run `.venv/bin/python -m sitebuild.theme_images` after changing a colour or
 shape here; the outputs are committed so a build only has to draw the titles
-on the social cards (plugins/sim_content/og_cards.py).
+on the social cards (plugins/sim_content/og_card_drawing.py).
 
 The identity: a blocky "S" in a rounded square (the mark, also the favicon)
 followed by "IM" drawn from the same bars, so the logo reads "SIM" without

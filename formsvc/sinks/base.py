@@ -1,6 +1,9 @@
 """What a spreadsheet sink is. The row it receives is sheet_row() of one
 sign-up: {header: cell text}, already safe to write as it is."""
 
+import re
+import time
+from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 # The columns and the safe cell text of a row are declared in fields.py.
@@ -28,7 +31,23 @@ def plan_columns(header_row, wanted):
 
 
 class SheetBusy(Exception):
-    """The sheet is in use right now (lock held, open in an office program); try again soon."""
+    """The sheet is in use right now (lock held, open in an office program, the
+    service throttling us); try again soon, and not before `retry_after` seconds."""
+
+    def __init__(self, message, retry_after=0.0):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(response):
+    """Seconds from a response's Retry-After header (a number or an HTTP date), or None."""
+    value = (getattr(response, "headers", None) or {}).get("Retry-After", "").strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
 
 
 class SheetError(Exception):

@@ -9,12 +9,13 @@ table itself lives in m365.py.
 
 import functools
 import logging
-import re
 import threading
 from urllib.parse import quote
 
 import msal
 import requests
+
+from .base import retry_after_seconds
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 # Seconds to wait when Graph throttles without saying how long (it usually says).
@@ -107,9 +108,11 @@ class GraphClient:
             return response.json() if response.content else None
         code, message = _error_of(response)
         if response.status_code in THROTTLED_STATUSES:
+            # Graph sends a number of seconds, or nothing (then a default pause).
+            retry_after = retry_after_seconds(response)
             raise GraphThrottled(
                 f"Microsoft Graph is busy ({response.status_code} {code}); trying again later",
-                _retry_after(response), response.status_code, code,
+                DEFAULT_RETRY_AFTER if retry_after is None else retry_after, response.status_code, code,
             )
         raise GraphError(f"Microsoft Graph answered {response.status_code} {code} to {method} {url}: {message}",
                          response.status_code, code)
@@ -140,12 +143,6 @@ def _error_of(response):
     if inner.get("code") and inner["code"] != code:
         code = f"{code}/{inner['code']}"
     return code, (error.get("message") or "")[:300]
-
-
-def _retry_after(response):
-    """Retry-After in seconds (Graph sends a number; an HTTP date is not worth parsing here)."""
-    value = response.headers.get("Retry-After", "").strip()
-    return float(value) if re.fullmatch(r"\d+(\.\d+)?", value) else DEFAULT_RETRY_AFTER
 
 
 def _sign_in_fix(error, description):

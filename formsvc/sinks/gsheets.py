@@ -29,7 +29,6 @@ How failures reach the relay:
 import threading
 import time
 from contextlib import contextmanager
-from email.utils import parsedate_to_datetime
 from functools import partial
 
 import gspread
@@ -39,7 +38,7 @@ from gspread.exceptions import APIError, SpreadsheetNotFound, WorksheetNotFound
 from gspread.http_client import HTTPClient
 
 from ..cells import neutralise
-from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns
+from .base import HEADERS, REFERENCE_HEADER, SheetBusy, SheetError, plan_columns, retry_after_seconds
 from .gsheets_settings import GOOGLE_SHEETS_API, check_config, load_credentials
 
 RAW = "RAW"
@@ -272,14 +271,3 @@ def _google_status(response):
 
 def _google_message(response):
     return str(_google_error(response).get("message") or getattr(response, "text", ""))[:300]
-
-
-def retry_after_seconds(response):
-    """Seconds from a Retry-After header (a number or an HTTP date), or None."""
-    value = (getattr(response, "headers", None) or {}).get("Retry-After", "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None

@@ -63,14 +63,6 @@ class M365ConfigError(ValueError):
     """SHEET_BACKEND=m365 cannot work with these settings; the message names the variables."""
 
 
-class GraphBusy(SheetBusy):
-    """Graph throttled us; the relay waits `retry_after` seconds before the next attempt."""
-
-    def __init__(self, message, retry_after):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 def check_config(config):
     """Stop at start, naming every variable missing or wrong, before any sign-up waits on it."""
     validate(config)
@@ -246,7 +238,7 @@ class ExcelTableSink:
         try:
             yield
         except GraphThrottled as throttled:
-            raise GraphBusy(str(throttled), throttled.retry_after) from throttled
+            raise SheetBusy(str(throttled), retry_after=throttled.retry_after) from throttled
         except GraphError as error:
             raise SheetError(self._explain(error)) from error
 

@@ -6,7 +6,6 @@ and end up as commits on the copy's main branch, in the format the build
 reads; the rebuilt site then shows them.
 """
 
-import json
 import os
 import shutil
 import socket
@@ -20,7 +19,7 @@ import requests
 
 from sitebuild.cms import CMS_PACKAGE_DIR, editor_bundle
 from sitebuild.front_matter import convert_tree
-from tests.conftest import CHROMIUM_ARGS, require_tool, stop_process
+from tests.conftest import require_tool, stop_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ import pytest
 
 from formsvc import create_app
 from tests.formsvc.formsvc_helpers import write_calls, write_site_manifest
+from tests.formsvc.graph_fake import graph  # noqa: F401  the fake Microsoft Graph, a fixture for the m365 tests
 
 
 @pytest.fixture

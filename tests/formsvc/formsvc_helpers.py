@@ -3,7 +3,10 @@ and workbook readers (a module, so tests import them as tests.formsvc.formsvc_he
 
 
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +17,7 @@ from openpyxl import load_workbook
 from formsvc import db, fields, relay
 
 REPO = Path(__file__).resolve().parents[2]
+FLASK = Path(sys.executable).with_name("flask")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OPEN_CALL = "oppen-utlysning"
 UPCOMING_CALL = "kommande-utlysning"
@@ -116,6 +120,14 @@ def query(app, sql, parameters=()):
 
 def stored_references(app):
     return [row[0] for row in query(app, "SELECT reference FROM submissions ORDER BY received_at, reference")]
+
+
+def run_relay_process(fault=None):
+    """`flask --app formsvc relay` in a process of its own, as an operator runs it; with
+    `fault` (relay.FAULT_*) it dies at that point, the way a killed relay does."""
+    environment = dict(os.environ, FORMSVC_FAULT=fault) if fault else os.environ
+    return subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
+                          capture_output=True, text=True, timeout=120)
 
 
 def deliver_all(app):

@@ -4,7 +4,6 @@ read-only copy of the files the service needs. (Docker cannot run here, so
 the image itself is not built.)"""
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 

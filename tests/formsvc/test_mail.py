@@ -4,21 +4,18 @@ daily limit per recipient, hostile values and bad configuration."""
 
 import json
 import os
-import subprocess
 import time
-import sys
-from pathlib import Path
 
 import pytest
 
 from formsvc import db, mail, relay, store
 from formsvc.cli import requeue_command
 from tests.formsvc.formsvc_helpers import (
-    OPEN_CALL, deliver_all, query, sheet_rows, stored_references, submit, valid_answers, write_site_manifest,
+    OPEN_CALL, deliver_all, query, run_relay_process, sheet_rows, stored_references, submit, valid_answers,
+    write_site_manifest,
 )
 from tests.formsvc.smtp_server import SmtpServer
 
-FLASK = Path(sys.executable).with_name("flask")
 pytestmark = pytest.mark.both_databases
 
 
@@ -134,11 +131,10 @@ def test_permanent_refusal_dead_letters_at_once_and_requeue_delivers(mail_app, s
 def test_relay_killed_after_the_server_took_the_mail_resends_at_most_once_with_the_same_id(mail_app, smtp):
     for _ in range(2):
         submit(mail_app.test_client())
-    crashing = subprocess.run([str(FLASK), "--app", "formsvc", "relay"], capture_output=True, text=True,
-                              env=dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_MAIL_SEND), timeout=60)
+    crashing = run_relay_process(fault=relay.FAULT_CRASH_AFTER_MAIL_SEND)
     assert crashing.returncode == 70, crashing.stderr
     assert len(smtp.recorder.messages) == 1
-    again = subprocess.run([str(FLASK), "--app", "formsvc", "relay"], capture_output=True, text=True, timeout=60)
+    again = run_relay_process()
     assert again.returncode == 0, again.stderr
     assert all(state == "done" for _kind, state in kinds_and_states(mail_app))
     sent = smtp.recorder.by_id()

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from formsvc import db, relay, store
+from formsvc import db, store
 from tests.formsvc.formsvc_helpers import deliver_all, sheet_rows, stored_references, submit
 
 

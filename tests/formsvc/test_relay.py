@@ -5,17 +5,15 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
 from formsvc import db, relay, store
 from formsvc.sinks.xlsx import XlsxSink
-from tests.formsvc.formsvc_helpers import deliver_all, query, sheet_rows, stored_references, submit
+from tests.formsvc.formsvc_helpers import deliver_all, query, run_relay_process, sheet_rows, stored_references, submit
 from tests.formsvc.sheets_fake import make_service_account_key
 
-FLASK = Path(sys.executable).with_name("flask")
 pytestmark = pytest.mark.both_databases
 
 
@@ -80,16 +78,13 @@ def test_failures_dead_letter_then_requeue_delivers(make_app, data_dir):
 def test_crash_after_sheet_write_is_repaired_by_the_next_relay(app, client):
     for _ in range(3):
         submit(client)
-    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
-    crashed = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
-                             capture_output=True, text=True, timeout=60)
+    crashed = run_relay_process(fault=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
     assert crashed.returncode == 70, crashed.stderr
     assert sorted(sheet_references(app)) == sorted(stored_references(app))
     assert query(app, "SELECT state FROM outbox") == [("pending",)] * 3
 
     # The hook only fires after a write, so a rerun with it still set gets through.
-    again = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
-                           capture_output=True, text=True, timeout=60)
+    again = run_relay_process(fault=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
     assert again.returncode == 0, again.stderr
     assert "done: 3" in again.stdout
     assert sorted(sheet_references(app)) == sorted(stored_references(app))  # still one row each

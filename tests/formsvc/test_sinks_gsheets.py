@@ -3,25 +3,20 @@ Google's token endpoint and Sheets API v4 (tests/formsvc/sheets_fake.py)."""
 
 import json
 import logging
-import os
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 import requests
 
 from formsvc import db, relay, store
 from formsvc.sinks import HEADERS, SheetError, make_sink, sheet_row
-from formsvc.sinks.gsheets import retry_after_seconds
-from tests.formsvc.formsvc_helpers import deliver_all, query, stored_references, submit
+from formsvc.sinks.base import retry_after_seconds
+from tests.formsvc.formsvc_helpers import deliver_all, query, run_relay_process, stored_references, submit
 from tests.formsvc.sheets_fake import SERVICE_ACCOUNT, FakeGoogleSheets, make_service_account_key
 
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
-FLASK = Path(sys.executable).with_name("flask")
 
 
 @pytest.fixture
@@ -171,23 +166,16 @@ def test_erase_when_the_sheet_is_not_shared_says_in_swedish_what_to_do(gsheets_a
     assert "erase --reference" in result.output and len(google.table()) == 1
 
 
-def run_relay_with_crash_hook():
-    """`flask --app formsvc relay` in its own process, set to die right after a sheet write."""
-    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
-    return subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
-                          capture_output=True, text=True, timeout=120)
-
-
 def test_relay_killed_after_google_appended_adds_no_second_row(gsheets_app, google):
     app = gsheets_app()
     client = app.test_client()
     for _ in range(2):
         submit(client)
-    crashed = run_relay_with_crash_hook()
+    crashed = run_relay_process(fault=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
     assert crashed.returncode == 70, crashed.stderr
     assert query(app, "SELECT state FROM outbox") == [("pending",)] * 2  # Google has the rows, the outbox does not know
 
-    again = run_relay_with_crash_hook()  # the hook fires only after a write, and there is none to make
+    again = run_relay_process(fault=relay.FAULT_CRASH_AFTER_SHEET_WRITE)  # the hook fires only after a write, and there is none to make
     assert again.returncode == 0 and "done: 2" in again.stdout, again.stderr
     assert sorted(row["Referens"] for row in google.table()) == sorted(stored_references(app))
     assert len(google.calls(":append")) == 1

@@ -2,24 +2,19 @@
 real HTTPS on loopback (tests/formsvc/graph_fake.py)."""
 
 import logging
-import os
-import subprocess
-import sys
 import threading
 import time
 from contextlib import nullcontext
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from formsvc import relay
 from formsvc.sinks import HEADERS, SheetError, sheet_row
 from formsvc.sinks.m365 import ExcelTableSink
-from tests.formsvc.formsvc_helpers import deliver_all, query, stored_references, stored_signup, submit
-from tests.formsvc.graph_fake import Formula, GraphFake, graph  # noqa: F401 (graph is a fixture)
+from tests.formsvc.formsvc_helpers import deliver_all, query, run_relay_process, stored_references, stored_signup, submit
+from tests.formsvc.graph_fake import Formula, GraphFake
 
-FLASK = Path(sys.executable).with_name("flask")
 
 
 @pytest.fixture
@@ -137,13 +132,10 @@ def test_a_relay_killed_after_the_append_does_not_duplicate_the_row(m365_app, gr
     client = m365_app.test_client()
     for _ in range(3):
         submit(client)
-    environment = dict(os.environ, FORMSVC_FAULT=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
-    crashed = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=environment,
-                             capture_output=True, text=True, timeout=60)
+    crashed = run_relay_process(fault=relay.FAULT_CRASH_AFTER_SHEET_WRITE)
     assert crashed.returncode == 70, crashed.stderr
     assert query(m365_app, "SELECT state FROM outbox") == [("pending",)] * 3
-    again = subprocess.run([FLASK, "--app", "formsvc", "relay"], env=os.environ,
-                           capture_output=True, text=True, timeout=60)
+    again = run_relay_process()
     assert again.returncode == 0 and "done: 3" in again.stdout, again.stderr
     assert sorted(sheet_references(graph)) == sorted(stored_references(m365_app))
 

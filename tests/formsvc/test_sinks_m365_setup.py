@@ -9,7 +9,6 @@ import trustme
 from formsvc.sinks import HEADERS
 from formsvc.sinks.m365 import M365ConfigError
 from tests.formsvc.formsvc_helpers import deliver_all, submit
-from tests.formsvc.graph_fake import graph  # noqa: F401 (a fixture)
 
 RSA = trustme.KeyType.RSA
 

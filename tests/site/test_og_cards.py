@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from sim_content.og_cards import CARD_SIZE, DEEP, MARGIN, CardMaker, CardRenderer, card_path, title_layout
+from sim_content.og_card_drawing import CARD_SIZE, DEEP, MARGIN, CardRenderer, title_layout
+from sim_content.og_cards import CardMaker, card_path
 from tests.site.site_helpers import build_site, copy_repo, theme_pages
 
 LOCAL_BASE = "http://127.0.0.1:8000"
