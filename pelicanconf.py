@@ -50,8 +50,9 @@ IGNORE_FILES = ["**/.*", "**/README*"]
 
 # sim_content (plugins/sim_content) is installed with the project, so Pelican
 # imports it by name like the namespace plugins; no PLUGIN_PATHS needed.
-# yaml_metadata: content headers are YAML front matter (what the /admin/ editor writes).
-PLUGINS = ["sim_content", "pelican.plugins.yaml_metadata", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
+# Content headers are YAML front matter (what the /admin/ editor writes);
+# sim_content reads them with pelican-yaml-metadata's reader, on libyaml.
+PLUGINS = ["sim_content", "pelican.plugins.sitemap", "pelican.plugins.neighbors"]
 SITEMAP = {
     "format": "xml",
     "exclude": [r"^/?404\.html$", r"^/?sok/", r"/sida/\d+/"],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import images, og_cards
+from . import front_matter_reader, images, og_cards
 from .absolute_urls import sitemap_uses_public_base
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
@@ -119,26 +119,8 @@ def add_generators(pelican):
     return SiteFilesGenerator
 
 
-def _split_comma_separated_tags():
-    # pelican-yaml-metadata makes one tag of `Tags: a, b`; Pelican's own header
-    # reader splits on commas, and the handbook allows both that and a YAML list.
-    try:
-        from pelican.plugins.yaml_metadata import yaml_metadata
-    except ImportError:
-        return
-    original = yaml_metadata.YAML_METADATA_PROCESSORS["tags"]
-
-    def tags(value, settings):
-        if isinstance(value, str):
-            value = [part for part in value.split(",") if part.strip()]
-        return original(value, settings)
-
-    if getattr(original, "__name__", "") != "tags":
-        yaml_metadata.YAML_METADATA_PROCESSORS["tags"] = tags
-
-
 def register():
-    _split_comma_separated_tags()
+    front_matter_reader.register()
     signals.initialized.connect(on_initialized)
     signals.generator_init.connect(on_generator_init)
     signals.content_object_init.connect(hold_back_scheduled)  # before mark_call: it reads the status

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from .front_matter_reader import FAST_SAFE_LOADER
+
 _KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*?)\s*$")
 _CONTINUATION = re.compile(r"^[ ]{4,}(.*?)\s*$")
 FENCE = "---"
@@ -74,8 +76,7 @@ def parse_header(text):
 def parse_front_matter(block, first_line):
     """{lower-case key: HeaderEntry} from a YAML block whose first line is line `first_line` of the file."""
     try:
-        node = yaml.compose(block, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(block)
+        node, data = _node_and_data(block)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -93,6 +94,16 @@ def parse_front_matter(block, first_line):
             raise FrontMatterInvalid(line, f"{key}: the value must be text or a list of texts")
         entries.setdefault(key.lower(), HeaderEntry(key, _as_text(value), line))
     return entries
+
+
+def _node_and_data(block):
+    """The YAML node tree (it knows the lines) and the values, from one libyaml parse."""
+    loader = FAST_SAFE_LOADER(block)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _is_flat(value):

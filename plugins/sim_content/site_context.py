@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
-from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 from pelican.urlwrappers import Author
 
 from .calls import call_from_page, group_calls
+from .front_matter_reader import FrontMatterReader
 from .schema import CONTENT_DIRS
 
 INSATSOMRADE_PREFIX = "insatsomraden/"
@@ -74,7 +74,7 @@ def insatsomraden(pages):
 
 def read_author_bios(settings):
     """Return {name: AuthorBio} from content/forfattare/*.md, bios rendered with Pelican's Markdown reader."""
-    reader = YAMLMetadataReader(settings)  # reads YAML front matter and Key: value headers
+    reader = FrontMatterReader(settings)  # reads YAML front matter and Key: value headers
     bios = {}
     for path in sorted((Path(settings["PATH"]) / CONTENT_DIRS["author"]).glob("*.md")):
         html, metadata = reader.read(str(path))
