@@ -30,6 +30,9 @@ TIMEZONE = "Europe/Stockholm"
 # Social cards already drawn, named by a hash of what they show (see
 # plugins/sim_content/og_cards.py); `build.py clean` empties it with cache/.
 OG_CARD_CACHE = os.environ.get("SIM_OG_CACHE", "").strip() or str(ROOT / "cache" / "og")
+# HTML of the Markdown texts of the last build (plugins/sim_content/markdown_memo.py):
+# a rebuild converts only what changed. Under cache/ like the cards, which CI keeps.
+MARKDOWN_CACHE = os.environ.get("SIM_MARKDOWN_CACHE", "").strip() or str(ROOT / "cache" / "markdown.json")
 EU_FUNDING_PERIOD = eu_funding_period(os.environ.get("SIM_EU_FUNDING_PERIOD", ""))
 PUBLISH_MODE = False
 

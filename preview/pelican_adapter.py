@@ -44,8 +44,9 @@ _CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_transla
 
 
 def preview_settings(settings):
-    """Settings for a warm preview: Pelican's own content cache would only add disk I/O to ours."""
-    return dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
+    """Settings for a warm preview: Pelican's content cache and the build's Markdown cache
+    would only add disk I/O to the engine's own, which keeps read content in memory."""
+    return dict(settings, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, MARKDOWN_CACHE="")
 
 
 # --- Which bodies a render reads -------------------------------------------------

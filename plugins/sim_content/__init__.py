@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican import signals
 
 from . import front_matter_reader, images, og_cards
+from .markdown_memo import begin_build, save_after_build
 from .absolute_urls import sitemap_uses_public_base
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
@@ -33,6 +34,7 @@ def on_initialized(pelican):
     if errors:
         raise ContentInvalid(errors)
     settings["SIM_NOW"] = build_now()
+    begin_build(settings)
     static_dir = Path(settings["THEME"]) / "static"
     settings["SIM_ASSETS"] = AssetFingerprinter(static_dir, settings["SITEURL"], settings["THEME_STATIC_DIR"])
     _reset_sitemap_plugin()
@@ -107,6 +109,7 @@ def _date_undated_sitemap_entries(generators):
 def on_finalized(pelican):
     """Write the fingerprinted copies of the assets the templates asked for, and the
     site manifest naming them (only now is the list of assets complete)."""
+    save_after_build(pelican.settings)
     assets = pelican.settings["SIM_ASSETS"]
     assets.write_copies(pelican.output_path)
     write_manifest(Path(pelican.output_path), pelican.settings, assets.used)

@@ -5,13 +5,18 @@
   the header parse was a fifth of the whole build.
 - `Tags: a, b` written as one text is split on commas, as Pelican's own
   header reader does and the handbook promises.
+- Markdown already converted in an earlier build comes from the build cache
+  (markdown_memo), so a rebuild converts only what changed.
 """
 
+import functools
 import logging
 
 import yaml
 from pelican.plugins import signals
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
+
+from .markdown_memo import markdown_memo
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +26,22 @@ FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class FrontMatterReader(YAMLMetadataReader):
     """Markdown with YAML front matter (or, failing that, Markdown's `Key: value` header)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        memo = markdown_memo(self.settings)
+        if memo is not None:
+            # read() calls self._md.reset().convert(...); reset() returns the instance,
+            # so an instance attribute puts the memo in front of every conversion.
+            self._md.convert = functools.partial(memo.convert, self._md.convert)
+        self._front_matter_md = self._md
+
+    def read(self, source_path):
+        # Pelican's fallback for a file without front matter replaces self._md by
+        # a converter with the meta extension, which would eat a later file's
+        # opening "Word: text" line; every read starts from ours again.
+        self._md = self._front_matter_md
+        return super().read(source_path)
 
     def _load_yaml_metadata(self, text, source_path):
         # Same contract as the parent: {} after logging when the header does not
