@@ -32,7 +32,9 @@ TIMEZONE = "Europe/Stockholm"
 OG_CARD_CACHE = os.environ.get("SIM_OG_CACHE", "").strip() or str(ROOT / "cache" / "og")
 # HTML of the Markdown texts of the last build (plugins/sim_content/markdown_memo.py):
 # a rebuild converts only what changed. Under cache/ like the cards, which CI keeps.
-MARKDOWN_CACHE = os.environ.get("SIM_MARKDOWN_CACHE", "").strip() or str(ROOT / "cache" / "markdown.json")
+# SIM_MARKDOWN_CACHE=off converts every text every time (to rule the cache out).
+markdown_cache = os.environ.get("SIM_MARKDOWN_CACHE", "").strip()  # lower case: not a setting
+MARKDOWN_CACHE = "" if markdown_cache == "off" else markdown_cache or str(ROOT / "cache" / "markdown.json")
 EU_FUNDING_PERIOD = eu_funding_period(os.environ.get("SIM_EU_FUNDING_PERIOD", ""))
 PUBLISH_MODE = False
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from pelican import signals
 
 from . import front_matter_reader, images, og_cards
-from .markdown_memo import begin_build, save_after_build
+from .markdown_ahead import convert_ahead
+from .markdown_memo import memo_for, save_after_build
 from .absolute_urls import sitemap_uses_public_base
 from .assets import AssetFingerprinter
 from .contact import ContactInvalid, load_contact, missing_required, unconfirmed
@@ -34,7 +35,6 @@ def on_initialized(pelican):
     if errors:
         raise ContentInvalid(errors)
     settings["SIM_NOW"] = build_now()
-    begin_build(settings)
     static_dir = Path(settings["THEME"]) / "static"
     settings["SIM_ASSETS"] = AssetFingerprinter(static_dir, settings["SITEURL"], settings["THEME_STATIC_DIR"])
     _reset_sitemap_plugin()
@@ -82,6 +82,15 @@ def on_generator_init(generator):
     generator.env.globals["asset"] = generator.settings["SIM_ASSETS"]
 
 
+def on_reading_starts(generator):
+    """Before the first file is read (every plugin has set up Markdown by now): start the
+    memo's build, and in a cold build of a large site convert the Markdown on two cores."""
+    memo = memo_for(generator.settings)
+    if memo is not None:
+        memo.begin()
+        convert_ahead(generator.settings, memo)
+
+
 def on_all_generators_finalized(generators):
     """Add author bios to the shared context once every generator has read its content."""
     first = generators[0]
@@ -126,6 +135,7 @@ def register():
     front_matter_reader.register()
     signals.initialized.connect(on_initialized)
     signals.generator_init.connect(on_generator_init)
+    signals.article_generator_init.connect(on_reading_starts)
     signals.content_object_init.connect(hold_back_scheduled)  # before mark_call: it reads the status
     signals.content_object_init.connect(mark_call)
     signals.page_generator_finalized.connect(collect_calls)

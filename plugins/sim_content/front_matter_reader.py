@@ -16,7 +16,7 @@ import yaml
 from pelican.plugins import signals
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
-from .markdown_memo import markdown_memo
+from .markdown_memo import memo_for
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class FrontMatterReader(YAMLMetadataReader):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        memo = markdown_memo(self.settings)
+        memo = memo_for(self.settings)
         if memo is not None:
             # read() calls self._md.reset().convert(...); reset() returns the instance,
             # so an instance attribute puts the memo in front of every conversion.

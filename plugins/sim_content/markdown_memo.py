@@ -29,8 +29,16 @@ def digest(text):
 
 
 def flavour_of(markdown_settings):
-    """What else the HTML depends on: the settings and the library's version."""
-    described = json.dumps(markdown_settings, sort_keys=True, default=repr)
+    """What else the HTML depends on: the settings and the library's version.
+
+    Pelican's Markdown reader adds the configured extensions and `meta` to the
+    settings' extension list when it starts, and the front matter reader drops
+    `meta` again; both forms must give the same flavour.
+    """
+    extensions = {name if isinstance(name, str) else repr(name)
+                  for name in (*markdown_settings.get("extensions", ()), *markdown_settings.get("extension_configs", ()))}
+    extensions.discard("markdown.extensions.meta")
+    described = json.dumps(dict(markdown_settings, extensions=sorted(extensions)), sort_keys=True, default=repr)
     return digest(f"{version('markdown')}\0{described}")
 
 
@@ -57,6 +65,12 @@ class MarkdownMemo:
         """A new build: from now on, count what it uses."""
         self.used = set()
         self.converted = 0
+
+    def absorb(self, converted):
+        """Add {digest: HTML} converted elsewhere (markdown_ahead); texts the memo has keep theirs."""
+        for key, html in converted.items():
+            self.html.setdefault(key, html)
+        self.converted += len(converted)
 
     def convert(self, convert, text):
         """The HTML of `text`, from the memo or by `convert(text)` (a Markdown instance's bound convert)."""
@@ -88,7 +102,7 @@ class MarkdownMemo:
             Path(temporary).unlink(missing_ok=True)
 
 
-def markdown_memo(settings):
+def memo_for(settings):
     """The memo for these settings' MARKDOWN_CACHE file, or None when it is not set (the preview)."""
     path = settings.get("MARKDOWN_CACHE")
     if not path:
@@ -100,13 +114,7 @@ def markdown_memo(settings):
     return memo
 
 
-def begin_build(settings):
-    memo = markdown_memo(settings)
-    if memo is not None:
-        memo.begin()
-
-
 def save_after_build(settings):
-    memo = markdown_memo(settings)
+    memo = memo_for(settings)
     if memo is not None:
         memo.save()

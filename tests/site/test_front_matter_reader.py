@@ -3,7 +3,7 @@
 from pelican.settings import read_settings
 
 from sim_content.front_matter_reader import FrontMatterReader
-from sim_content.markdown_memo import markdown_memo
+from sim_content.markdown_memo import memo_for
 from tests.site.site_helpers import REPO
 
 
@@ -28,7 +28,7 @@ def test_after_a_file_without_front_matter_the_next_one_still_goes_through_the_m
     body = "Obs: stycket börjar som en rubrikrad.\n"
     yaml_post.write_text(f"---\nTitle: Ny\n---\n{body}", encoding="utf-8")
     shared = reader(tmp_path, str(tmp_path / "memo.json"))
-    memo = markdown_memo(shared.settings)
+    memo = memo_for(shared.settings)
     memo.begin()
     _, old_metadata = shared.read(str(old_style))
     html, metadata = shared.read(str(yaml_post))
