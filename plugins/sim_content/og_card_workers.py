@@ -29,10 +29,19 @@ class CardWorkers:
     def submit(self, jobs):
         from .og_cards import place_cards  # the worker imports it by name
 
-        self._futures.append(self._pool.submit(place_cards, self.cache_dir, self.output_path, jobs))
+        self._futures.append((self._pool.submit(place_cards, self.cache_dir, self.output_path, jobs), jobs))
 
     def wait(self):
+        """Place the batches no worker has started here, from the last back, while the workers
+        finish theirs: a cold build draws cards for longer than Pelican renders, and this
+        core would otherwise sit idle. Return how many cards were drawn in all."""
+        from .og_cards import place_cards
+
+        drawn = 0
         try:
-            return sum(future.result() for future in self._futures)
+            for future, jobs in reversed(self._futures):
+                if future.cancel():
+                    drawn += place_cards(self.cache_dir, self.output_path, jobs)
+            return drawn + sum(future.result() for future, _ in self._futures if not future.cancelled())
         finally:
             self._pool.shutdown(cancel_futures=True)

@@ -13,7 +13,8 @@ import pytest
 from PIL import Image
 
 from sim_content.og_card_drawing import CARD_SIZE, DEEP, MARGIN, CardRenderer, title_layout
-from sim_content.og_cards import CardMaker, card_path
+from sim_content.og_card_workers import CardWorkers
+from sim_content.og_cards import CardMaker, card_key, card_path
 from tests.site.site_helpers import build_site, copy_repo, theme_pages
 
 LOCAL_BASE = "http://127.0.0.1:8000"
@@ -176,3 +177,19 @@ def test_a_build_with_more_pages_than_one_batch_of_cards_has_every_card(tmp_path
         with Image.open(output / "og" / "nyheter" / f"massa-{number}.png") as card:
             assert card.size == CARD_SIZE
     assert len(list((repo / "cache" / "og").glob("*.png"))) >= posts
+
+
+def test_batches_no_worker_has_started_are_placed_by_the_waiting_process(tmp_path):
+    workers = CardWorkers(tmp_path / "cache", tmp_path / "output")
+    batches = [[(card_key(f"Rubrik {b}-{n}", ""), f"Rubrik {b}-{n}", "", f"og/b{b}/n{n}.png") for n in range(8)]
+               for b in range(6)]
+    for jobs in batches:
+        workers.submit(jobs)
+    # Spawning the worker takes far longer than submitting, so the last batches are still queued.
+    assert workers.wait() == 48
+    placed_here = [jobs for future, jobs in workers._futures if future.cancelled()]
+    assert placed_here and placed_here[-1] is batches[-1]
+    for jobs in batches:
+        for _, _, _, relative in jobs:
+            with Image.open(tmp_path / "output" / relative) as card:
+                assert card.size == CARD_SIZE
