@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from sitebuild.search import BUNDLE_LIST, build_search_index, indexed_pages
+from sitebuild.search import BUNDLE_LIST, _run_pagefind, build_search_index, indexed_pages
 
 
 def page_count(bundle):
@@ -53,3 +53,24 @@ def test_a_path_pagefind_would_read_as_a_pattern_keeps_the_site_in_one_bundle(bu
     build_search_index(root)
     assert json.loads((root / "pagefind" / BUNDLE_LIST).read_text()) == {"merge": []}
     assert page_count(root / "pagefind") == len(indexed_pages(root))
+
+
+def test_only_marked_pages_reach_pagefind_and_the_index_is_the_same_as_a_whole_site_run(built_site, tmp_path):
+    root = unindexed_copy(built_site, tmp_path)
+    _run_pagefind(["--site", str(root)])  # what pagefind writes when it parses every page itself
+    whole_site = {path.relative_to(root / "pagefind"): path.read_bytes()
+                  for path in (root / "pagefind").rglob("*") if path.is_file()}
+    shutil.rmtree(root / "pagefind")
+    build_search_index(root)
+    ours = {path.relative_to(root / "pagefind"): path.read_bytes()
+            for path in (root / "pagefind").rglob("*") if path.is_file() and path.name != BUNDLE_LIST}
+    assert ours == whole_site
+
+
+def test_a_site_with_no_marked_page_is_still_indexed_whole(built_site, tmp_path):
+    root = unindexed_copy(built_site, tmp_path)
+    for page in root.rglob("*.html"):
+        page.write_bytes(page.read_bytes().replace(b"data-pagefind-body", b"data-x"))
+    assert indexed_pages(root) == []
+    build_search_index(root)
+    assert page_count(root / "pagefind") > 10
