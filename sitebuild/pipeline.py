@@ -44,10 +44,11 @@ def build(publish=False, output=OUTPUT, search=True, handbook=True):
     try:
         pelican_step.wait()
         if search:
-            progress("indexing search with pagefind")
+            progress(f"indexing search with pagefind ({time.perf_counter() - started:.1f} s: Pelican done)")
             build_search_index(staging)
         if handbook:
             handbook_build.wait()
+            progress(f"handbook in place ({time.perf_counter() - started:.1f} s)")
             if (handbook_dir / "handbok").is_dir():
                 os.replace(handbook_dir / "handbok", staging / "handbok")
         progress(build_editor(staging, publish))
