@@ -60,7 +60,8 @@ def editor_site(tmp_path_factory, chromium_path):
     (repo / "cms").mkdir()
     (repo / "cms" / "node_modules").symlink_to(CMS_PACKAGE_DIR / "node_modules")
     convert_tree(repo / "content")  # a no-op once content/ is converted
-    (repo / ".gitignore").write_text("output/\n__pycache__/\ncms/node_modules\n")
+    # As the project ignores them: build output and the build cache (rewritten by every build).
+    (repo / ".gitignore").write_text("output/\ncache/\n__pycache__/\ncms/node_modules\n")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.name", "SIM-redaktionen")
     git(repo, "config", "user.email", "redaktionen@example.se")
