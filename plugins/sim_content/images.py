@@ -11,7 +11,7 @@ the body is converted, which costs nothing for pages without images.
 For a raster image under content/images/ wider than the smallest width in
 WIDTHS, smaller copies are listed in srcset as /images/derivat/<name>-<w>w.<ext>.
 They are drawn once into cache/images/ (named by the source's sha256 and the
-width) and linked into the output at `finalized`, found by scanning the
+width) and copied into the output at `finalized`, found by scanning the
 rendered bodies, so the preview (which reuses unchanged bodies) writes the
 same files as a full build.
 """
