@@ -16,12 +16,11 @@ import yaml
 from pelican.plugins import signals
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
+from .headers import FAST_SAFE_LOADER
 from .markdown_memo import memo_for
 
 log = logging.getLogger(__name__)
 
-# PyYAML built without libyaml (no wheel for the platform) still works, slower.
-FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FrontMatterReader(YAMLMetadataReader):

@@ -20,7 +20,8 @@ import yaml
 from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
 from pelican.utils import pelican_open
 
-from .front_matter_reader import FAST_SAFE_LOADER, FrontMatterReader
+from .front_matter_reader import FrontMatterReader
+from .headers import FAST_SAFE_LOADER
 from .markdown_memo import IMAGE_FOLDER, digest
 
 log = logging.getLogger(__name__)

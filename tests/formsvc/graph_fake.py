@@ -20,13 +20,15 @@ import ssl
 import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
 import pytest
 import trustme
 from cryptography import x509
+
+from tests.formsvc.json_fake_handler import JsonRequestHandler
 
 TENANT, CLIENT_ID, CLIENT_SECRET = "sim-tenant", "formsvc-app", "ratt-hemlighet-7"
 DRIVE_ID, ITEM_ID, TABLE = "b!drive-42", "01ITEM42", "Anmalningar"
@@ -162,60 +164,45 @@ class GraphFake:
 
 
 def _handler_for(fake):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *_args):
-            pass
-
-        def do_GET(self):
-            self._dispatch("GET")
-
-        def do_POST(self):
-            self._dispatch("POST")
-
-        def do_DELETE(self):
-            self._dispatch("DELETE")
-
-        def _dispatch(self, method):
+    class Handler(JsonRequestHandler):
+        def handle_request(self):
+            method = self.command
             url = urlsplit(self.path)
             path = unquote(url.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            self.body = self.rfile.read(length) if length else b""
             fake.requests.append((method, path))
             if path == f"/{TENANT}/v2.0/.well-known/openid-configuration":
-                return self._answer(200, {
+                return self.answer(200, {
                     "issuer": f"{fake.base}/{TENANT}/v2.0",
                     "authorization_endpoint": f"{fake.base}/{TENANT}/oauth2/v2.0/authorize",
                     "token_endpoint": f"{fake.base}/{TENANT}/oauth2/v2.0/token",
                 })
             if path.endswith("/.well-known/openid-configuration"):
-                return self._answer(400, {"error": "invalid_tenant",
+                return self.answer(400, {"error": "invalid_tenant",
                                           "error_description": "AADSTS90002: Tenant not found."})
             if method == "POST" and path == f"/{TENANT}/oauth2/v2.0/token":
                 return self._token()
             if path.startswith("/v1.0/"):
                 return self._graph(method, path[len("/v1.0"):])
-            return self._answer(404, {"error": {"code": "BadRequest", "message": "Unsupported segment"}})
+            return self.answer(404, {"error": {"code": "BadRequest", "message": "Unsupported segment"}})
 
         # -- Entra ID ----------------------------------------------------
 
         def _token(self):
             if self.headers.get("Content-Type", "").split(";")[0] != "application/x-www-form-urlencoded":
-                return self._answer(400, {"error": "invalid_request", "error_description": "AADSTS900144: body"})
+                return self.answer(400, {"error": "invalid_request", "error_description": "AADSTS900144: body"})
             form = {name: values[0] for name, values in parse_qs(self.body.decode()).items()}
             fake.token_requests += 1
             if form.get("grant_type") != "client_credentials" or GRAPH_SCOPE not in form.get("scope", "").split():
-                return self._answer(400, {"error": "invalid_scope", "error_description": "AADSTS1002012: scope"})
+                return self.answer(400, {"error": "invalid_scope", "error_description": "AADSTS1002012: scope"})
             if form.get("client_id") != CLIENT_ID:
-                return self._answer(400, {"error": "unauthorized_client",
+                return self.answer(400, {"error": "unauthorized_client",
                                           "error_description": f"AADSTS700016: Application {form.get('client_id')} not found"})
             if not self._client_proved(form):
-                return self._answer(401, {"error": "invalid_client",
+                return self.answer(401, {"error": "invalid_client",
                                           "error_description": "AADSTS7000215: Invalid client secret provided."})
             token = secrets.token_urlsafe(24)
             fake.tokens.add(token)
-            return self._answer(200, {"token_type": "Bearer", "expires_in": fake.expires_in, "access_token": token})
+            return self.answer(200, {"token_type": "Bearer", "expires_in": fake.expires_in, "access_token": token})
 
         def _client_proved(self, form):
             if "client_secret" in form:
@@ -255,20 +242,20 @@ def _handler_for(fake):
             if table.lower() != TABLE.lower() or not fake.headers:
                 return self._graph_error(404, "ItemNotFound", "The requested resource doesn't exist.")
             if method == "GET" and rest == "headerRowRange":
-                return self._answer(200, {"values": [list(fake.headers)]})
+                return self.answer(200, {"values": [list(fake.headers)]})
             column = re.fullmatch(r"columns/(.+)/dataBodyRange", rest)
             if method == "GET" and column:
                 if column.group(1) not in fake.headers:
                     return self._graph_error(404, "ItemNotFound", "The requested resource doesn't exist.")
                 index = fake.headers.index(column.group(1))
-                return self._answer(200, {"values": [[as_graph_value(row[index])] for row in fake.rows]})
+                return self.answer(200, {"values": [[as_graph_value(row[index])] for row in fake.rows]})
             if method == "POST" and rest == "rows/add":
                 return self._add_rows(crash=bool(fault))
             if method == "POST" and rest == "rows/itemAt":
                 index = json.loads(self.body or b"{}").get("index")
                 if not isinstance(index, int) or not 0 <= index < len(fake.rows):
                     return self._graph_error(400, "InvalidArgument", "The argument is invalid or missing.")
-                return self._answer(200, {"index": index,
+                return self.answer(200, {"index": index,
                                           "values": [[as_graph_value(cell) for cell in fake.rows[index]]]})
             at = re.fullmatch(r"rows/\$/itemAt\(index=(\d+)\)", rest)
             if method == "DELETE" and at:
@@ -276,7 +263,7 @@ def _handler_for(fake):
                     if int(at.group(1)) >= len(fake.rows):
                         return self._graph_error(400, "InvalidArgument", "The argument is invalid or missing.")
                     del fake.rows[int(at.group(1))]
-                return self._answer(204, None)
+                return self.answer(204, None)
             return self._graph_error(400, "BadRequest", f"Unsupported request {method} {rest}")
 
         def _add_rows(self, crash):
@@ -299,22 +286,11 @@ def _handler_for(fake):
                 self.close_connection = True
                 self.connection.close()
                 return None
-            return self._answer(200, {"index": first, "values": values[:1]})
+            return self.answer(200, {"index": first, "values": values[:1]})
 
         # -- answers -----------------------------------------------------
 
         def _graph_error(self, status, code, message, headers=None):
-            return self._answer(status, {"error": {"code": code, "message": message}}, headers)
-
-        def _answer(self, status, document, headers=None):
-            body = b"" if document is None else json.dumps(document).encode()
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            if body:
-                self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            return self.answer(status, {"error": {"code": code, "message": message}}, headers)
 
     return Handler

@@ -18,7 +18,7 @@ Test keys are made at test time (make_service_account_key); none is committed.
 import json
 import secrets
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cryptography.hazmat.primitives import serialization
@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 from google.auth.exceptions import GoogleAuthError
 
+from tests.formsvc.json_fake_handler import JsonRequestHandler
 from tests.formsvc.sheets_fake_grid import Sheet, locate, store_value, trim
 
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"  # what google-auth puts in `aud`
@@ -305,56 +306,31 @@ def _input_option(query):
 
 
 def _handler_for(fake):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    class Handler(JsonRequestHandler):
+        content_type = "application/json; charset=UTF-8"
 
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self._serve()
-
-        def do_POST(self):
-            self._serve()
-
-        def do_PUT(self):
-            self._serve()
-
-        def _serve(self):
+        def handle_request(self):
             parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
             query = parse_qs(parts.query)
             if parts.path == "/token" and self.command == "POST":
-                form = {name: values[0] for name, values in parse_qs(raw.decode()).items()}
-                status, answer = fake.grant_token(form)
-                return self._answer(status, answer)
+                form = {name: values[0] for name, values in parse_qs(self.body.decode()).items()}
+                return self.answer(*fake.grant_token(form))
             prefix = "/v4/spreadsheets/"
             if not parts.path.startswith(prefix):
-                return self._answer(*_error(404))
+                return self.answer(*_error(404))
             authorization = self.headers.get("Authorization", "")
             if not authorization.startswith("Bearer ") or authorization[7:] not in fake.tokens:
-                return self._answer(401, {"error": {"code": 401, "status": "UNAUTHENTICATED",
+                return self.answer(401, {"error": {"code": 401, "status": "UNAUTHENTICATED",
                                                     "message": "Request had invalid authentication credentials."}})
             try:
-                body = json.loads(raw) if raw else None
+                body = json.loads(self.body) if self.body else None
             except ValueError:
-                return self._answer(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT",
+                return self.answer(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT",
                                                     "message": "Invalid JSON payload received."}})
-            status, answer, headers, crash = fake.handle_sheets(self.command, parts.path[len(prefix):], query, body)
+            status, document, headers, crash = fake.handle_sheets(self.command, parts.path[len(prefix):], query, body)
             if crash:
                 self.close_connection = True
                 return  # the append is applied; the caller never hears so
-            self._answer(status, answer, headers)
-
-        def _answer(self, status, document, headers=None):
-            data = json.dumps(document).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            self.answer(status, document, headers)
 
     return Handler
